@@ -1,0 +1,158 @@
+"""Customer messages arrive here from every channel adapter (email, widget, web form, API)."""
+
+from collections.abc import Iterable
+
+import nh3
+from django.db import transaction
+from django.utils import timezone
+
+from unstuck.accounts.models import Agent
+from unstuck.core.errors import DomainError
+from unstuck.customers import services as customer_services
+from unstuck.customers.models import Customer
+
+from ..models import Category, Channel, Conversation, Message, MessageKind, Status
+from .common import index_conversation, index_message, save_with_clocks
+from .events import record_event
+
+REOPENING_STATUSES = (Status.WAITING_CUSTOMER, Status.SOLVED)
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(html) if html else ""
+
+
+def subject_from(text: str) -> str:
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return (first_line[:97] + "…") if len(first_line) > 100 else (first_line or "(no subject)")
+
+
+@transaction.atomic
+def receive_message(
+    *,
+    channel: str,
+    text: str,
+    identities: Iterable[tuple[str, str]] = (),
+    customer: Customer | None = None,
+    name: str = "",
+    subject: str = "",
+    html: str = "",
+    external_id: str = "",
+    conversation: Conversation | None = None,
+) -> Message:
+    """File a customer's message: find the person, find or start the conversation, reopen if needed.
+
+    Idempotent on `external_id`, so a channel may deliver the same message twice.
+    """
+    if not text.strip():
+        raise DomainError("empty_message", "The message has no text.")
+    if external_id:
+        existing = Message.objects.filter(external_id=external_id, kind=MessageKind.INBOUND).first()
+        if existing:
+            return existing
+    if customer is None:
+        customer = customer_services.find_or_create_customer(identities=identities, name=name)
+    now = timezone.now()
+    if conversation is not None:
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conversation.status == Status.CLOSED:
+            previous, conversation = conversation, None
+            subject = subject or f"Follow-up: {previous.subject}"
+    if conversation is None:
+        conversation = Conversation.objects.create(
+            subject=(subject.strip() or subject_from(text))[:250],
+            customer=customer,
+            channel=channel,
+            created_at=now,
+        )
+        record_event(kind="conversation.created", actor=None, conversation=conversation, after={"channel": channel})
+        index_conversation(conversation)
+    message = Message.objects.create(
+        conversation=conversation,
+        kind=MessageKind.INBOUND,
+        channel=channel,
+        author_customer=customer,
+        text=text,
+        html=sanitize_html(html),
+        external_id=external_id[:255],
+        created_at=now,
+    )
+    fields = ["message_count", "last_customer_message_at", "last_message_at"]
+    if conversation.status in REOPENING_STATUSES:
+        if conversation.status == Status.SOLVED:
+            conversation.reopen_count += 1
+            fields.append("reopen_count")
+        record_event(
+            kind="status.changed",
+            actor=None,
+            conversation=conversation,
+            before={"status": conversation.status},
+            after={"status": Status.OPEN, "reason": "customer wrote"},
+        )
+        conversation.status = Status.OPEN
+        fields.append("status")
+    if conversation.channel != channel:
+        record_event(
+            kind="channel.changed",
+            actor=None,
+            conversation=conversation,
+            before={"channel": conversation.channel},
+            after={"channel": channel},
+        )
+        conversation.channel = channel
+        fields.append("channel")
+    conversation.message_count += 1
+    conversation.last_customer_message_at = now
+    conversation.last_message_at = now
+    save_with_clocks(conversation, *fields)
+    record_event(kind="message.received", actor=None, conversation=conversation, after={"message_id": message.pk})
+    index_message(message)
+    return message
+
+
+@transaction.atomic
+def open_conversation(
+    *,
+    channel: str,
+    text: str,
+    identities: Iterable[tuple[str, str]],
+    name: str = "",
+    subject: str = "",
+    html: str = "",
+    external_id: str = "",
+    level: int | None = None,
+    perceived_urgency: int | None = None,
+    category: Category | None = None,
+    actor: Agent | None = None,
+) -> Conversation:
+    """Start a conversation with its first customer message (API and web form), optionally pre-triaged."""
+    message = receive_message(
+        channel=channel or Channel.API,
+        text=text,
+        identities=identities,
+        name=name,
+        subject=subject,
+        html=html,
+        external_id=external_id,
+    )
+    conversation = message.conversation
+    changes = {
+        key: value
+        for key, value in {
+            "level": level,
+            "perceived_urgency": perceived_urgency,
+            "category": category,
+        }.items()
+        if value is not None
+    }
+    if changes:
+        for key, value in changes.items():
+            setattr(conversation, key, value)
+        save_with_clocks(conversation, *changes)
+        record_event(
+            kind="triage.set",
+            actor=actor,
+            conversation=conversation,
+            after={k: (v.name if isinstance(v, Category) else v) for k, v in changes.items()},
+        )
+    return conversation

@@ -24,18 +24,21 @@ run: $(VENV)/.installed
 	$(BIN)/unstuck run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check unstuck tests bench
-	$(BIN)/ruff format --check unstuck tests bench
+	scripts/install-test-deps
+	$(BIN)/ruff check unstuck tests bench scripts
+	$(BIN)/ruff format --check unstuck tests bench scripts
 	$(BIN)/mypy unstuck
 	$(BIN)/pytest
+	@echo "--- the same suite again on PostgreSQL (browser tests excluded) ---"
+	scripts/with-postgres $(BIN)/pytest -m "not browser" -p no:cacheprovider
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check unstuck tests bench
+	$(BIN)/ruff check unstuck tests bench scripts
 	$(BIN)/mypy unstuck
 
 format: $(VENV)/.installed-test
-	$(BIN)/ruff format unstuck tests bench
-	$(BIN)/ruff check --fix unstuck tests bench
+	$(BIN)/ruff format unstuck tests bench scripts
+	$(BIN)/ruff check --fix unstuck tests bench scripts
 
 screenshots: $(VENV)/.installed-test
 	$(BIN)/python scripts/screenshots.py

@@ -1,18 +1,14 @@
 import pytest
-
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from tests.conversations.factories import new_conversation
 pytestmark = pytest.mark.django_db
 
-
-def test_probe(api):
-    r = api.get("/conversations", limit=500)
-    print(r.status_code, r.json())
-    r = api.post("/conversations", {"text": "", "customer": {"name": "x"}, "level": 0, "channel": "fax"})
-    print(r.status_code, r.json())
-    r = api.get("/customers/by-identity", kind="bogus", value="x")
-    print(r.status_code, r.json())
-    from django.test import Client
-
-    r = Client().get("/api/v1/openapi.json")
-    print(r.status_code, list(r.json()["paths"]))
-    r = Client().get("/api/v1/conversations")
-    print(r.status_code, r.json())
+@pytest.mark.parametrize("name", ["Dana", ""])
+@pytest.mark.parametrize("n", [2, 6])
+def test_probe(api, n, name):
+    for _ in range(n):
+        new_conversation(name=name)
+    with CaptureQueriesContext(connection) as ctx:
+        api.get("/conversations")
+    print("\nRESULT", name or "nameless", n, len(ctx.captured_queries))

@@ -1,5 +1,5 @@
 from django.conf import settings
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from unstuck.core.auth import AuthedRequest
 
@@ -20,7 +20,7 @@ router = Router(tags=["conversations"])
 
 
 @router.post("", response={201: ConversationOut})
-def create_conversation(request: AuthedRequest, payload: ConversationCreateIn) -> tuple[int, Conversation]:
+def create_conversation(request: AuthedRequest, payload: ConversationCreateIn) -> Status:
     """Start a conversation with the customer's first message and identity."""
     category = selectors.get_category_by_name(payload.category) if payload.category else None
     conversation = services.open_conversation(
@@ -36,7 +36,7 @@ def create_conversation(request: AuthedRequest, payload: ConversationCreateIn) -
         category=category,
         actor=request.agent,
     )
-    return 201, selectors.get_conversation(conversation.pk)
+    return Status(201, selectors.get_conversation(conversation.pk))
 
 
 @router.get("", response=ConversationPage)
@@ -69,7 +69,7 @@ def list_messages(request: AuthedRequest, conversation_id: int) -> list[Message]
 
 
 @router.post("/{conversation_id}/messages", response={201: MessageOut})
-def add_message(request: AuthedRequest, conversation_id: int, payload: MessageIn) -> tuple[int, Message]:
+def add_message(request: AuthedRequest, conversation_id: int, payload: MessageIn) -> Status:
     """A reply to the customer, an internal note, or (for integrations) the customer's own message."""
     conversation = selectors.access_conversation(request.agent, conversation_id)
     if payload.kind == "note":
@@ -90,7 +90,7 @@ def add_message(request: AuthedRequest, conversation_id: int, payload: MessageIn
             force=payload.force,
             next_step=payload.next_step,
         )
-    return 201, selectors.get_message(message.pk)
+    return Status(201, selectors.get_message(message.pk))
 
 
 @router.post("/{conversation_id}/merge", response=ConversationOut)

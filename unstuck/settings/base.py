@@ -129,12 +129,11 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Unstuck <support@unstuck.localhost>")
 
 # Background work: django-tasks. "db" (default) stores tasks in the database for `unstuck worker`;
-# "immediate" runs them inline; "rq" uses Redis (django-tasks-rq) at scale.
+# "immediate" runs them inline in the web process.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "db")
 _TASK_BACKENDS = {
     "db": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-    "rq": "django_tasks_rq.RQBackend",
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 

@@ -1,6 +1,7 @@
 """Fast, isolated settings for the test suite."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("UNSTUCK_DATA_DIR", "/tmp/unstuck-test-data")
 
@@ -14,5 +15,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = "/tmp/unstuck-test-media"
+MEDIA_ROOT = Path("/tmp/unstuck-test-media")
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -12,7 +12,11 @@ from ..models import Conversation, Message, MessageKind
 
 def lock(conversation: Conversation) -> Conversation:
     """Re-read the row under a write lock so concurrent agents cannot interleave changes."""
-    return Conversation.objects.select_for_update().select_related("customer", "owner__user").get(pk=conversation.pk)
+    return (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("customer", "owner__user")
+        .get(pk=conversation.pk)
+    )
 
 
 def require_owner_or_lead(conversation: Conversation, actor: Agent, action: str) -> None:

@@ -34,7 +34,7 @@ def _run(request: HttpRequest, pk: int, form_class: type[forms.Form], action: Ac
         except DomainError as exc:
             error = exc.message
     else:
-        error = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items())
+        error = "; ".join(f"{field}: {' '.join(str(e) for e in errs)}" for field, errs in form.errors.items())
     if not request.htmx:  # type: ignore[attr-defined]
         if error:
             messages.error(request, error)

@@ -118,7 +118,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
     if not request.htmx:  # type: ignore[attr-defined]
         if warning or form.errors:
-            messages.warning(request, warning or "; ".join(e for errs in form.errors.values() for e in errs))
+            messages.warning(request, warning or "; ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("conversations:detail", pk=pk)
     conversation = selectors.get_conversation(pk)
     context = detail_context(request, conversation, reply_form=form, composer_warning=warning, oob=True)

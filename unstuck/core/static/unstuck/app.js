@@ -24,6 +24,14 @@
     return Array.prototype.slice.call((root || document).querySelectorAll(selector));
   }
 
+  /* root itself (when it matches) plus its descendants: htmx:load fires on the new element */
+  function within(root, selector) {
+    root = root && root.querySelectorAll ? root : document;
+    var found = $$(selector, root);
+    if (root.matches && root.matches(selector)) found.unshift(root);
+    return found;
+  }
+
   var NON_TEXT_INPUTS = /^(checkbox|radio|button|submit|reset|range|color|file|image)$/;
 
   function isTypingTarget(el) {
@@ -140,13 +148,13 @@
 
   function renderTimes(root) {
     var now = new Date();
-    $$("time[datetime][data-relative]", root).forEach(function (el) {
+    within(root, "time[datetime][data-relative]").forEach(function (el) {
       var date = parseDate(el.getAttribute("datetime"));
       if (!date) return;
       if (!el.title) el.title = fullTimestamp(date);
       setText(el, relativeText(date, now));
     });
-    $$("[data-countdown]", root).forEach(function (el) {
+    within(root, "[data-countdown]").forEach(function (el) {
       var due = parseDate(el.getAttribute("data-countdown"));
       if (!due) return;
       var diff = due.getTime() - now.getTime();
@@ -458,12 +466,13 @@
   /* ---- setup ----------------------------------------------------------- */
 
   function setup(root) {
-    renderTimes(root && root.querySelectorAll ? root : document);
+    renderTimes(root && root.isConnected ? root : document);
     restoreSelection();
   }
 
   function onReady() {
     setup(document);
+    toastStack(); // the live region must exist before the first toast, or it is not announced
     // Toasts rendered by the server (Django messages) leave on their own too
     $$(".toast-stack > .toast:not([data-persist])").forEach(function (toast) {
       scheduleDismiss(toast, toast.classList.contains("toast-error") ? TOAST_MS * 2 : TOAST_MS);

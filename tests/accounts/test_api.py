@@ -190,11 +190,6 @@ def test_admin_changes_a_role(admin, agent):
     assert Agent.objects.get(pk=agent.pk).role == "lead"
 
 
-
-@pytest.mark.xfail(
-    reason="BUG: the refusal reads 'Only a admin can ...' (accounts/permissions.py:11, 'a' before role label)",
-    strict=True,
-)
 def test_admin_only_refusal_reads_only_an_admin(agent):
     with pytest.raises(Forbidden) as refused:
         services.create_agent(**new_agent_details(), actor=agent)

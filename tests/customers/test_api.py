@@ -93,12 +93,6 @@ def test_lead_merge_writes_a_customer_merged_event(lead_api, lead, two_records_o
     assert event.after["identities"] == ["email:dana@work.example"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: the merge response lists only the target's old identities: `into` was loaded with "
-    "prefetch_related('identities') before the merge and is returned without re-reading "
-    "(customers/api.py merge_customer, return of services.merge_customers)",
-    strict=True,
-)
 def test_lead_merge_response_lists_the_moved_identities(lead_api, two_records_of_dana):
     source, into = two_records_of_dana
 

@@ -8,4 +8,6 @@ from .models import Agent, Role
 def require_role(agent: Agent, role: Role, action: str) -> None:
     """Refuse `action` unless the agent's role is at least `role`."""
     if not agent.has_role(role):
-        raise Forbidden(f"Only a {role.label.lower()} can {action}.")
+        name = role.label.lower()
+        article = "an" if name[0] in "aeiou" else "a"
+        raise Forbidden(f"Only {article} {name} can {action}.")

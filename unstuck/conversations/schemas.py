@@ -90,7 +90,7 @@ class ConversationPatchIn(Schema):
 class ListFilters(Schema):
     view: Literal["mine", "unassigned", "open", "waiting", "solved", "all"] = "open"
     status: Status | None = None
-    level: LevelInt | None = None
+    level: int | None = Field(None, ge=1, le=5)  # query strings arrive as text, so no Literal here
     owner_id: int | None = Field(None, gt=0)
     category_id: int | None = Field(None, gt=0)
     channel: Channel | None = None

@@ -27,7 +27,10 @@ INBOX_VIEWS = {
 
 
 def base_queryset() -> QuerySet[Conversation]:
-    return Conversation.objects.select_related("customer", "owner__user", "category")
+    # Identities are prefetched because a customer without a name is shown by their first identity.
+    return Conversation.objects.select_related("customer", "owner__user", "category").prefetch_related(
+        "customer__identities"
+    )
 
 
 def find_conversation(conversation_id: int) -> Conversation | None:
@@ -128,8 +131,8 @@ def paginate_by_attention(qs: QuerySet[Conversation], *, cursor: str | None, siz
     rest = list(undated[: size - len(items) + 1])
     if len(rest) > size - len(items):
         rest = rest[: size - len(items)]
-        items += rest
-        return Page(items, f"n|{items[-1].pk}")
+        # The cursor names the last *undated* row returned (0 when the page was all dated rows).
+        return Page(items + rest, f"n|{rest[-1].pk if rest else 0}")
     return Page(items + rest, None)
 
 

@@ -25,4 +25,5 @@ def merge_customer(request: AuthedRequest, customer_id: int, payload: CustomerMe
     """Merge this customer into another: identities and conversations move, an audit event is written."""
     source = selectors.get_customer(customer_id)
     into = selectors.get_customer(payload.into_id)
-    return services.merge_customers(source, into=into, actor=request.agent)
+    services.merge_customers(source, into=into, actor=request.agent)
+    return selectors.get_customer(into.pk)

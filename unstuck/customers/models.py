@@ -26,7 +26,7 @@ class Customer(TimeStampedModel):
     def display_name(self) -> str:
         if self.name:
             return self.name
-        first = self.identities.first()
+        first = next(iter(self.identities.all()), None)  # uses a prefetch when there is one
         return first.value if first else f"Customer {self.pk}"
 
     @property

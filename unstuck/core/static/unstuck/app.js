@@ -1,6 +1,23 @@
 /* Unstuck: small progressive enhancements for the workspace.
    Vanilla JS, no dependencies; load with `defer` after htmx. Everything here is optional:
-   pages work without it, this only adds keyboard shortcuts, human times and toasts. */
+   pages work without it, this only adds keyboard shortcuts, human times and toasts.
+
+   Hooks it looks for in the markup:
+     table.inbox tbody tr[data-href]   j/k select (.selected), Enter/o or click opens
+     #global-search                    "/" focuses it
+     dialog#shortcut-help              "?" or [data-open-shortcuts] opens it;
+                                       [data-open-dialog=id] / [data-close-dialog] buttons for any dialog
+     body[data-page="conversation"]    enables r (reply), n (note), o (#owner-select), s (#next-step-input)
+     body[data-inbox-url]              where "g i" goes (default /inbox/)
+     .composer [data-composer-tab=reply|note], #composer-kind, #composer-text,
+       #composer-submit[data-label-reply][data-label-note] (a .btn-label child keeps icons)
+     time[datetime][data-relative]     "4 min ago" / "in 25 min", refreshed every 30 s
+     [data-countdown="<iso datetime>"] "in 12 min" / "12 min overdue" with .soon / .overdue
+     HX-Trigger {"showToast": {"message": "...", "level": "success|error|warning|info"}}
+     [data-copy="<selector>"]          copies that element's text, says "Copied"
+     window.unstuckComposerState       "replying" while #composer-text holds a draft, else "viewing"
+                                       (read by the presence poll)
+   window.Unstuck.toast(message, level) shows a toast from other scripts. */
 (function () {
   "use strict";
 
@@ -85,28 +102,13 @@
     }
   }
 
-  var shortFormatter;
-  var shortFormatterYear;
-  function shortDate(date, now) {
-    var sameYear = date.getFullYear() === now.getFullYear();
-    try {
-      if (sameYear) {
-        shortFormatter = shortFormatter || new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
-        return shortFormatter.format(date);
-      }
-      shortFormatterYear =
-        shortFormatterYear || new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
-      return shortFormatterYear.format(date);
-    } catch (err) {
-      return date.toDateString();
-    }
-  }
-
-  /* "4 min", "3 h", "2 d": whole units, rounded down past the first hour */
+  /* "4 min", "3 h", "2 d", "3 mo": the same rounding as the server's humanize_delta */
   function span(ms) {
-    if (ms < HOUR) return Math.max(1, Math.round(ms / MIN)) + " min";
-    if (ms < DAY) return Math.floor(ms / HOUR) + " h";
-    return Math.floor(ms / DAY) + " d";
+    var minutes = Math.round(ms / MIN);
+    if (minutes < 60) return Math.max(1, minutes) + " min";
+    if (minutes < 24 * 60) return Math.round(minutes / 60) + " h";
+    if (minutes < 45 * 24 * 60) return Math.round(minutes / (24 * 60)) + " d";
+    return Math.round(minutes / (30 * 24 * 60)) + " mo";
   }
 
   /* Countdowns are more precise under ten hours: "1 h 20 min" */
@@ -124,7 +126,6 @@
     var diff = date.getTime() - now.getTime();
     var abs = Math.abs(diff);
     if (abs < 45 * 1000) return "just now";
-    if (abs >= 30 * DAY) return shortDate(date, now);
     return diff < 0 ? span(abs) + " ago" : "in " + span(abs);
   }
 
@@ -306,10 +307,10 @@
   }
 
   function onDialogClicks(event) {
-    var opener = event.target.closest && event.target.closest("[data-open-dialog]");
+    var opener = event.target.closest && event.target.closest("[data-open-dialog], [data-open-shortcuts]");
     if (opener) {
       event.preventDefault();
-      openDialog(document.getElementById(opener.getAttribute("data-open-dialog")));
+      openDialog(document.getElementById(opener.getAttribute("data-open-dialog") || "shortcut-help"));
       return;
     }
     var closer = event.target.closest && event.target.closest("[data-close-dialog]");
@@ -328,6 +329,61 @@
         event.clientX >= rect.left && event.clientX <= rect.right && event.clientY >= rect.top && event.clientY <= rect.bottom;
       if (!inside) event.target.close();
     }
+  }
+
+  /* ---- copy buttons ---------------------------------------------------- */
+
+  function onCopyClick(event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = $(button.getAttribute("data-copy"));
+    if (!source) return;
+    event.preventDefault();
+    var text = ("value" in source && source.tagName !== "BUTTON" ? source.value : source.textContent).trim();
+    var original = button.getAttribute("data-copy-label") || button.textContent;
+    button.setAttribute("data-copy-label", original);
+    function done(ok) {
+      button.textContent = ok ? "Copied" : "Press Ctrl+C to copy";
+      button.classList.toggle("is-copied", ok);
+      setTimeout(function () {
+        button.textContent = original;
+        button.classList.remove("is-copied");
+      }, 2000);
+    }
+    function selectSource() {
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(
+        function () {
+          done(true);
+        },
+        function () {
+          selectSource();
+          done(false);
+        }
+      );
+    } else {
+      selectSource();
+      var copied = false;
+      try {
+        copied = document.execCommand("copy");
+      } catch (err) {
+        copied = false;
+      }
+      done(copied);
+    }
+  }
+
+  /* ---- presence: tell the live poll whether a draft is being written ---- */
+
+  function updateComposerState() {
+    var text = document.getElementById("composer-text");
+    window.unstuckComposerState = text && text.value.trim() ? "replying" : "viewing";
   }
 
   /* ---- keyboard shortcuts ---------------------------------------------- */
@@ -468,6 +524,7 @@
   function setup(root) {
     renderTimes(root && root.isConnected ? root : document);
     restoreSelection();
+    updateComposerState();
   }
 
   function onReady() {
@@ -486,6 +543,10 @@
     if (event.button === 1) onRowClick(event);
   });
   document.addEventListener("click", onDialogClicks);
+  document.addEventListener("click", onCopyClick);
+  document.addEventListener("input", function (event) {
+    if (event.target && event.target.id === "composer-text") updateComposerState();
+  });
   document.addEventListener("showToast", onShowToast);
   document.addEventListener("htmx:afterSwap", function (event) {
     setup(event.target);

@@ -98,23 +98,27 @@ class Conversation(TimeStampedModel):
     solved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Computed by the database from the status, so it can never disagree with it.
+    is_active = models.GeneratedField(
+        expression=models.ExpressionWrapper(models.Q(status__in=ACTIVE_STATUSES), output_field=models.BooleanField()),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-last_message_at"]
         indexes = [
-            # Inbox views: filter by status (and owner or level), sort by what is due first.
+            # Inbox views sort by what is due first. `is_active` leads the index so "all open" is one range
+            # scan already in due order, instead of a merge of four status ranges and a sort.
+            models.Index(fields=["is_active", "due_at", "id"], name="conv_active_due"),
+            models.Index(fields=["owner", "is_active", "due_at", "id"], name="conv_owner_active_due"),
+            models.Index(fields=["level", "is_active", "due_at", "id"], name="conv_level_active_due"),
             models.Index(fields=["status", "due_at", "id"], name="conv_status_due"),
-            models.Index(fields=["owner", "status", "due_at", "id"], name="conv_owner_status_due"),
-            models.Index(fields=["level", "status", "due_at", "id"], name="conv_level_status_due"),
             models.Index(fields=["customer", "created_at"], name="conv_customer_created"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_STATUSES
 
     @property
     def is_overdue(self) -> bool:

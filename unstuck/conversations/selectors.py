@@ -15,7 +15,7 @@ from unstuck.core.errors import DomainError, NotFound
 from unstuck.customers.models import Customer
 from unstuck.search import engine
 
-from .models import ACTIVE_STATUSES, Category, Conversation, Event, Message, MessageKind, Presence, Status
+from .models import Category, Conversation, Event, Message, MessageKind, Presence, Status
 
 INBOX_VIEWS = {
     "mine": "Mine",
@@ -77,15 +77,15 @@ def list_conversations(agent: Agent | None, filters: InboxFilters) -> QuerySet[C
     qs = base_queryset()
     view = filters.view
     if view == "mine" and agent is not None:
-        qs = qs.filter(owner=agent, status__in=ACTIVE_STATUSES)
+        qs = qs.filter(owner=agent, is_active=True)
     elif view == "unassigned":
-        qs = qs.filter(owner__isnull=True, status__in=ACTIVE_STATUSES)
+        qs = qs.filter(owner__isnull=True, is_active=True)
     elif view == "waiting":
         qs = qs.filter(status__in=[Status.WAITING_CUSTOMER, Status.WAITING_THIRD_PARTY])
     elif view == "solved":
         qs = qs.filter(status__in=[Status.SOLVED, Status.CLOSED])
     elif view == "open":
-        qs = qs.filter(status__in=ACTIVE_STATUSES)
+        qs = qs.filter(is_active=True)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.level:
@@ -154,7 +154,7 @@ def _parse_cursor(cursor: str | None) -> tuple[str, datetime | None, int]:
 
 
 def inbox_counts(agent: Agent) -> dict[str, int]:
-    active = Conversation.objects.filter(status__in=ACTIVE_STATUSES)
+    active = Conversation.objects.filter(is_active=True)
     return {
         "mine": active.filter(owner=agent).count(),
         "unassigned": active.filter(owner__isnull=True).count(),

@@ -65,8 +65,8 @@ def search(query: str, *, kinds: Sequence[str], limit: int = 20, window: int = 5
     if not words or not kinds:
         return []
     if connection.vendor == "sqlite":
-        hits = _search_sqlite(words, kinds, window)
-    elif connection.vendor == "postgresql":
+        return _search_sqlite(words, kinds, limit, window)
+    if connection.vendor == "postgresql":
         hits = _search_postgres(words, kinds, window)
     else:  # pragma: no cover - other databases are not supported targets
         hits = _search_fallback(words, kinds, window)
@@ -87,19 +87,35 @@ def _fts5_query(words: list[str], kinds: Sequence[str]) -> str:
     return f"{{kind}} : ({kind_filter}) AND {{title body}} : ({' AND '.join(parts)})"
 
 
-def _search_sqlite(words: list[str], kinds: Sequence[str], window: int) -> list[Hit]:
-    sql = (
-        "SELECT d.kind, d.ref_id, d.group_id, d.title,"
-        f" snippet(search_fts, 2, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 14),"
-        " bm25(search_fts, 0.0, 4.0, 1.0)"
-        " FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid"
-        " WHERE search_fts MATCH %s ORDER BY search_fts.rowid DESC LIMIT %s"
-    )
+def _search_sqlite(words: list[str], kinds: Sequence[str], limit: int, window: int) -> list[Hit]:
+    match = _fts5_query(words, kinds)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts5_query(words, kinds), window])
-        rows = cursor.fetchall()
-    # bm25() is lower for better matches; flip it so higher is better everywhere.
-    return [Hit(k, r, g, t, _render_snippet(s or ""), -score) for k, r, g, t, s, score in rows]
+        # Step 1: score the newest `window` matches; bm25() is cheap, and ORDER BY rowid lets FTS5 stop early.
+        cursor.execute(
+            "SELECT rowid, bm25(search_fts, 0.0, 4.0, 1.0) FROM search_fts"
+            " WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
+            [match, window],
+        )
+        # bm25() is lower for better matches; flip it so higher is better everywhere.
+        scored = sorted(((-score, rowid) for rowid, score in cursor.fetchall()), reverse=True)[:limit]
+        if not scored:
+            return []
+        # Step 2: snippets only for the winners, the costly part.
+        ids = [rowid for _, rowid in scored]
+        placeholders = ",".join(["%s"] * len(ids))
+        cursor.execute(
+            "SELECT d.id, d.kind, d.ref_id, d.group_id, d.title,"
+            f" snippet(search_fts, 2, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 14)"
+            " FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid"
+            f" WHERE search_fts MATCH %s AND search_fts.rowid IN ({placeholders})",
+            [match, *ids],
+        )
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    return [
+        Hit(rows[i][0], rows[i][1], rows[i][2], rows[i][3], _render_snippet(rows[i][4] or ""), score)
+        for score, i in scored
+        if i in rows
+    ]
 
 
 _PG_VECTOR = (

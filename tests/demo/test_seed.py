@@ -100,7 +100,8 @@ def test_the_shipped_demo_desk_is_realistic():
     assert set(Conversation.objects.values_list("channel", flat=True)) >= {"email", "chat", "web", "api"}
     assert set(Conversation.objects.values_list("status", flat=True)) == set(Status.values)
     overdue = [c for c in Conversation.objects.filter(status=Status.OPEN) if c.is_overdue]
-    assert len(overdue) >= 10
+    # Levels 1 and 2 run around the clock, so these are overdue whatever weekday the demo is seeded on.
+    assert len([c for c in overdue if c.level in (1, 2)]) >= 5
     assert Conversation.objects.filter(temperature="hot").exists()
     assert Message.objects.filter(kind="note").count() >= 20
     # Every working conversation has an owner and a next step.

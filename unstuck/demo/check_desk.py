@@ -6,6 +6,7 @@ It prints one summary line and exits 0, or lists every broken rule and exits 1.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -76,9 +77,14 @@ def normalized(kind: str, value: str) -> str:
     return value.strip()
 
 
-def last_heard(messages: list[dict]) -> int:
-    """Minutes since the last message a person exchanged with the customer (notes do not count)."""
+def last_exchange(messages: list[dict]) -> int:
+    """Minutes since the last reply or customer message (notes do not count)."""
     return min(m["minutes_ago"] for m in messages if m["kind"] != "note")
+
+
+def last_heard(messages: list[dict]) -> int:
+    """Minutes since the customer last heard from a person on our side (the product's "last heard" clock)."""
+    return min((m["minutes_ago"] for m in messages if m["kind"] == "reply"), default=THIRTY_DAYS)
 
 
 def check_people(desk: dict) -> tuple[set[str], set[str], set[str]]:
@@ -158,7 +164,7 @@ def check_conversation(i: int, conv: dict, usernames: set[str], categories: set[
     check(5 <= messages[0]["minutes_ago"] <= THIRTY_DAYS, f"{where}: must start 5 min to 30 days ago")
     times = [m["minutes_ago"] for m in messages]
     check(all(isinstance(t, int) and t > 0 for t in times), f"{where}: minutes_ago must be positive integers")
-    check(all(a > b for a, b in zip(times, times[1:])), f"{where}: minutes_ago must strictly decrease")
+    check(all(a > b for a, b in itertools.pairwise(times)), f"{where}: minutes_ago must strictly decrease")
     for m in messages:
         check(m["kind"] in ("customer", "reply", "note"), f"{where}: bad message kind {m['kind']}")
         check(bool(m["text"].strip()), f"{where}: empty message")
@@ -218,12 +224,11 @@ def main() -> int:
         for key, target in targets.items():
             check(within(counts[key], target), f"{name} {key}: {counts[key]} is not within 20% of {target}")
 
-    overdue = [
-        c
-        for c in conversations
-        if c["status"] == "open" and c["level"] in CADENCE and last_heard(c["messages"]) > CADENCE[c["level"]]
-    ]
+    with_cadence = [c for c in conversations if c["status"] == "open" and c["level"] in CADENCE]
+    overdue = [c for c in with_cadence if last_exchange(c["messages"]) > CADENCE[c["level"]]]
+    unheard = [c for c in with_cadence if last_heard(c["messages"]) > CADENCE[c["level"]]]
     check(15 <= len(overdue) <= 26, f"about 20 open conversations overdue for an update, got {len(overdue)}")
+    check(15 <= len(unheard) <= 26, f"about 20 open conversations past cadence since our last reply: {len(unheard)}")
 
     active = [c for c in conversations if c["status"] in ("new", "open")]
     recent = [c for c in active if c["messages"][0]["minutes_ago"] <= THREE_DAYS]
@@ -264,7 +269,7 @@ def main() -> int:
     print(
         f"desk.json OK: {len(conversations)} conversations, {len(desk['customers'])} customers; "
         f"levels {dict(sorted(levels.items()))}; channels {dict(channels.most_common())}; "
-        f"statuses {dict(statuses)}; {len(overdue)} overdue; {with_notes} with notes; "
+        f"statuses {dict(statuses)}; {len(overdue)} overdue ({len(unheard)} by last reply); {with_notes} with notes; "
         f"{len(multi_channel)} multi-channel customers; hot thread: {hot[0]['subject']!r}"
     )
     return 0

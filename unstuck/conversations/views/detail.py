@@ -24,9 +24,10 @@ def detail_context(request: HttpRequest, conversation: Conversation, **extra: ob
     agent = request.agent  # type: ignore[attr-defined]
     thread = list(selectors.list_thread(conversation))
     events = [e for e in selectors.list_events(conversation) if not e.kind.startswith(("message.", "reply.", "note."))]
+    # At equal times an event reads first ("Conversation started by email", then the message).
     items = sorted(
         [("message", m.created_at, m) for m in thread] + [("event", e.created_at, e) for e in events],
-        key=lambda item: item[1],
+        key=lambda item: (item[1], item[0] == "message"),
     )
     agents = list(list_agents())
     context = {

@@ -118,12 +118,16 @@ def test_next_step_is_saved(page: Page, live_server, agent, login):
     login(page, live_server, "maya")
     open_conversation_page(page, live_server, conversation)
 
-    step = page.locator("#next-step-input")
-    step.fill("Maya sends the fixed export by Friday")
+    page.evaluate("window.__noReload = true")
+    page.keyboard.press("s")
+    expect(page.locator("#next-step-input")).to_be_focused()
+    page.keyboard.type("Maya sends the fixed export by Friday")  # `s` selected the old text, typing replaces it
     page.locator(".meta-next-step").get_by_role("button", name="Save").click()
 
+    expect(page.locator(".toast")).to_contain_text("Next step saved")
     expect(page.locator("#thread .event-row").last).to_contain_text("Maya sends the fixed export by Friday")
     expect(page.locator("#next-step-input")).to_have_value("Maya sends the fixed export by Friday")
+    assert page.evaluate("window.__noReload") is True
     conversation.refresh_from_db()
     assert conversation.next_step == "Maya sends the fixed export by Friday"
 
@@ -135,8 +139,10 @@ def test_handing_off_needs_a_note(page: Page, live_server, agent, other_agent, l
     header = page.locator("#conv-header")
 
     header.locator("#owner-select").select_option(str(other_agent.pk))
+    page.evaluate("window.__noReload = true")
     header.get_by_role("button", name="Hand off").click()
-    expect(page.get_by_text("Say why you are handing this over.").first).to_be_visible()
+    expect(page.locator(".toast.toast-error")).to_contain_text("Say why you are handing this over.")
+    expect(page.locator("#conv-header [role=alert]")).to_contain_text("Say why you are handing this over.")
     expect(page.locator("#owner-select")).to_have_value(str(agent.pk))
     conversation.refresh_from_db()
     assert conversation.owner == agent
@@ -147,6 +153,8 @@ def test_handing_off_needs_a_note(page: Page, live_server, agent, other_agent, l
     expect(page.locator("#owner-select")).to_have_value(str(other_agent.pk))
     expect(page.locator("#thread")).to_contain_text("Tom knows the billing system")
     expect(page.locator("#conv-header")).to_contain_text("1 handoff")
+    expect(page.locator("#conv-header [role=alert]")).to_have_count(0)
+    assert page.evaluate("window.__noReload") is True
     conversation.refresh_from_db()
     assert conversation.owner == other_agent
     assert conversation.handoff_count == 1
@@ -159,7 +167,10 @@ def test_a_reply_that_raced_a_customer_message_is_held(page: Page, live_server, 
 
     page.locator("#composer-text").fill("Try exporting again, it should work now.")
     services.receive_message(
-        channel="email", text="Still broken, and my boss is asking.", conversation=conversation, customer=conversation.customer
+        channel="email",
+        text="Still broken, and my boss is asking.",
+        conversation=conversation,
+        customer=conversation.customer,
     )
     page.get_by_role("button", name="Send reply").click()
 

@@ -116,7 +116,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # Serve straight from the app folders, so `make run` needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
+# Re-read files when they change (a cached size would truncate an edited stylesheet); off for a fixed deploy.
+WHITENOISE_AUTOREFRESH = env_bool("STATIC_AUTOREFRESH", True)
 
 # Outbound mail: Django's SMTP backend, configured by EMAIL_* variables.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -291,6 +291,8 @@
   function focusField(id) {
     var field = document.getElementById(id);
     if (!field) return false;
+    var disclosure = field.closest("details");
+    if (disclosure) disclosure.open = true;
     field.focus();
     if (field.select && field.tagName === "INPUT") field.select();
     return true;
@@ -565,6 +567,15 @@
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden) renderTimes(document);
   });
+
+  /* On opening a conversation, show the newest message: that is what needs an answer. */
+  function scrollToLatest() {
+    if (document.body.getAttribute("data-page") !== "conversation") return;
+    var messages = document.querySelectorAll("#thread article.msg");
+    if (messages.length > 1) messages[messages.length - 1].scrollIntoView({ block: "center" });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", scrollToLatest);
+  else scrollToLatest();
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onReady);
   else onReady();

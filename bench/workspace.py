@@ -89,9 +89,30 @@ def build(n_conversations: int, per: int, rng: random.Random) -> dict[str, float
             owner = rng.choice(agents).pk if status != "new" else None
             created = now - timedelta(minutes=rng.randint(10, 60 * 24 * 90))
             rows.append(
-                (cid, rng.choice(corpus)[:250], rng.randint(1, n_customers), "email", status, rng.randint(1, 5),
-                 owner, "Next step for the owner", "us", "calm", "steady", 0, 0, per, per // 2, due, due, due,
-                 created, created, created, created)
+                (
+                    cid,
+                    rng.choice(corpus)[:250],
+                    rng.randint(1, n_customers),
+                    "email",
+                    status,
+                    rng.randint(1, 5),
+                    owner,
+                    "Next step for the owner",
+                    "us",
+                    "calm",
+                    "steady",
+                    0,
+                    0,
+                    per,
+                    per // 2,
+                    due,
+                    due,
+                    due,
+                    created,
+                    created,
+                    created,
+                    created,
+                )
             )
         cursor.executemany(
             "INSERT INTO conversations_conversation (id, subject, customer_id, channel, status, level, owner_id,"
@@ -117,13 +138,17 @@ def build(n_conversations: int, per: int, rng: random.Random) -> dict[str, float
                 _flush(cursor, batch, docs)
         _flush(cursor, batch, docs)
         cursor.executemany(
-            "INSERT INTO search_searchdocument (kind, ref_id, group_id, title, body) VALUES ('conversation', %s, %s, %s, '')",
+            "INSERT INTO search_searchdocument (kind, ref_id, group_id, title, body)"
+            " VALUES ('conversation', %s, %s, %s, '')",
             [(r[0], r[0], r[1]) for r in rows],
         )
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return {"seed_conversations_s": round(conversations_seconds, 1), "seed_messages_s": round(time.perf_counter() - started, 1)}
+    return {
+        "seed_conversations_s": round(conversations_seconds, 1),
+        "seed_messages_s": round(time.perf_counter() - started, 1),
+    }
 
 
 def _flush(cursor, batch: list[tuple], docs: list[tuple]) -> None:  # type: ignore[no-untyped-def]
@@ -134,7 +159,8 @@ def _flush(cursor, batch: list[tuple], docs: list[tuple]) -> None:  # type: igno
             batch,
         )
         cursor.executemany(
-            "INSERT INTO search_searchdocument (kind, ref_id, group_id, title, body) VALUES ('message', %s, %s, '', %s)",
+            "INSERT INTO search_searchdocument (kind, ref_id, group_id, title, body)"
+            " VALUES ('message', %s, %s, '', %s)",
             docs,
         )
     batch.clear()
@@ -149,7 +175,10 @@ def timed(fn, repeat: int = 15) -> dict[str, float]:  # type: ignore[no-untyped-
         fn()
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
-    return {"median_ms": round(statistics.median(samples), 2), "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2)}
+    return {
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
+    }
 
 
 def measure() -> dict[str, dict[str, float]]:

@@ -26,6 +26,12 @@ INBOX_VIEWS = {
 }
 
 
+# Written as IN (true), not is_active=True: Django renders the latter as a bare `WHERE is_active`, which
+# SQLite cannot match to the (is_active, due_at, id) indexes; the IN form is an equality it can use
+# (126 ms → 5 ms for the first "all open" page at 100k conversations, bench/workspace.py).
+ACTIVE = Q(is_active__in=[True])
+
+
 def base_queryset() -> QuerySet[Conversation]:
     # Identities are prefetched because a customer without a name is shown by their first identity.
     return Conversation.objects.select_related("customer", "owner__user", "category").prefetch_related(
@@ -77,15 +83,15 @@ def list_conversations(agent: Agent | None, filters: InboxFilters) -> QuerySet[C
     qs = base_queryset()
     view = filters.view
     if view == "mine" and agent is not None:
-        qs = qs.filter(owner=agent, is_active=True)
+        qs = qs.filter(ACTIVE, owner=agent)
     elif view == "unassigned":
-        qs = qs.filter(owner__isnull=True, is_active=True)
+        qs = qs.filter(ACTIVE, owner__isnull=True)
     elif view == "waiting":
         qs = qs.filter(status__in=[Status.WAITING_CUSTOMER, Status.WAITING_THIRD_PARTY])
     elif view == "solved":
         qs = qs.filter(status__in=[Status.SOLVED, Status.CLOSED])
     elif view == "open":
-        qs = qs.filter(is_active=True)
+        qs = qs.filter(ACTIVE)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.level:
@@ -154,7 +160,7 @@ def _parse_cursor(cursor: str | None) -> tuple[str, datetime | None, int]:
 
 
 def inbox_counts(agent: Agent) -> dict[str, int]:
-    active = Conversation.objects.filter(is_active=True)
+    active = Conversation.objects.filter(ACTIVE)
     return {
         "mine": active.filter(owner=agent).count(),
         "unassigned": active.filter(owner__isnull=True).count(),

@@ -100,19 +100,18 @@ def _search_sqlite(words: list[str], kinds: Sequence[str], limit: int, window: i
         scored = sorted(((-score, rowid) for rowid, score in cursor.fetchall()), reverse=True)[:limit]
         if not scored:
             return []
-        # Step 2: snippets only for the winners, the costly part.
+        # Step 2: fetch the winners by primary key and cut snippets in Python. (Asking FTS5 for snippet()
+        # with "MATCH ... AND rowid IN (...)" walks the whole posting list once per rowid: seconds on a
+        # common word at a million rows.)
         ids = [rowid for _, rowid in scored]
         placeholders = ",".join(["%s"] * len(ids))
         cursor.execute(
-            "SELECT d.id, d.kind, d.ref_id, d.group_id, d.title,"
-            f" snippet(search_fts, 2, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 14)"
-            " FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid"
-            f" WHERE search_fts MATCH %s AND search_fts.rowid IN ({placeholders})",
-            [match, *ids],
+            f"SELECT id, kind, ref_id, group_id, title, body FROM search_searchdocument WHERE id IN ({placeholders})",
+            ids,
         )
         rows = {row[0]: row[1:] for row in cursor.fetchall()}
     return [
-        Hit(rows[i][0], rows[i][1], rows[i][2], rows[i][3], _render_snippet(rows[i][4] or ""), score)
+        Hit(rows[i][0], rows[i][1], rows[i][2], rows[i][3], _python_snippet(rows[i][4], words), score)
         for score, i in scored
         if i in rows
     ]
@@ -149,11 +148,22 @@ def _search_fallback(words: list[str], kinds: Sequence[str], window: int) -> lis
     ]
 
 
-def _python_snippet(body: str, words: list[str], width: int = 90) -> str:
+def _stem(word: str) -> str:
+    """A rough stem for highlighting only ("charged" marks "charge" and "charges"); ranking uses the index's."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _python_snippet(body: str, words: list[str], width: int = 120) -> str:
     lowered = body.lower()
-    positions = [p for p in (lowered.find(w) for w in words) if p >= 0]
+    positions = [p for p in (lowered.find(_stem(w)) for w in words) if p >= 0]
     start = max(0, min(positions) - width // 3) if positions else 0
+    if start:  # begin at a word boundary, not mid-word
+        space = body.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
     excerpt = body[start : start + width]
-    pattern = re.compile("(" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    pattern = re.compile("(" + "|".join(re.escape(_stem(w)) for w in words) + r")\w*", re.IGNORECASE)
     marked = pattern.sub(lambda m: MARK_OPEN + m.group(0) + MARK_CLOSE, excerpt)
     return ("…" if start else "") + _render_snippet(marked) + ("…" if start + width < len(body) else "")

@@ -37,3 +37,14 @@ def owned_conversation(owner: Agent, **kwargs) -> Conversation:
     conversation = services.set_next_step(conversation, text="Maya checks the export logs by 3 pm", actor=owner)
     conversation.refresh_from_db()
     return conversation
+
+
+def api_create_body(**overrides) -> dict:
+    """A valid POST /api/v1/conversations body; override what the test is about."""
+    body = {
+        "subject": "Export button does nothing",
+        "text": "The export button does nothing when I click it.",
+        "customer": {"name": "Dana Example", "email": "dana@example.com"},
+    }
+    body.update(overrides)
+    return body

@@ -7,22 +7,12 @@ import pytest
 from unstuck.conversations import services
 from unstuck.conversations.models import Category, Conversation, Handoff, Message
 
-from .factories import new_conversation, owned_conversation
+from .factories import api_create_body, new_conversation, owned_conversation
 
 pytestmark = pytest.mark.django_db
 
 # A Wednesday morning inside business hours, so business-time clocks are easy to read.
 WEDNESDAY_10AM = datetime(2025, 3, 12, 10, 0, tzinfo=UTC)
-
-
-def create_body(**overrides):
-    body = {
-        "subject": "Export button does nothing",
-        "text": "The export button does nothing when I click it.",
-        "customer": {"name": "Dana Example", "email": "dana@example.com"},
-    }
-    body.update(overrides)
-    return body
 
 
 def at(value: str) -> datetime:
@@ -48,7 +38,7 @@ def list_subjects(api, **params) -> list[str]:
 
 
 def test_create_files_the_first_message_under_the_customers_identity(api):
-    response = api.post("/conversations", create_body())
+    response = api.post("/conversations", api_create_body())
 
     assert response.status_code == 201
     body = response.json()
@@ -66,8 +56,8 @@ def test_create_files_the_first_message_under_the_customers_identity(api):
 
 
 def test_second_conversation_with_the_same_email_lands_on_the_same_customer(api):
-    first = api.post("/conversations", create_body()).json()
-    second = api.post("/conversations", create_body(subject="Invoice is wrong", text="My invoice is wrong.")).json()
+    first = api.post("/conversations", api_create_body()).json()
+    second = api.post("/conversations", api_create_body(subject="Invoice is wrong", text="My invoice is wrong.")).json()
 
     assert second["customer"]["id"] == first["customer"]["id"]
     assert second["id"] != first["id"]
@@ -77,7 +67,7 @@ def test_second_conversation_with_the_same_email_lands_on_the_same_customer(api)
 def test_create_applies_level_perceived_urgency_and_category_by_name(api):
     Category.objects.create(name="Refunds")
 
-    response = api.post("/conversations", create_body(level=2, perceived_urgency=3, category="Refunds"))
+    response = api.post("/conversations", api_create_body(level=2, perceived_urgency=3, category="Refunds"))
 
     assert response.status_code == 201
     body = response.json()
@@ -92,7 +82,7 @@ def test_create_applies_level_perceived_urgency_and_category_by_name(api):
 
 
 def test_create_with_an_unknown_category_is_404_and_creates_nothing(api):
-    response = api.post("/conversations", create_body(category="Nope"))
+    response = api.post("/conversations", api_create_body(category="Nope"))
 
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "detail": "The category 'Nope' was not found."}
@@ -100,7 +90,7 @@ def test_create_with_an_unknown_category_is_404_and_creates_nothing(api):
 
 
 def test_first_reply_is_due_by_the_more_urgent_of_level_and_perceived_urgency(api):
-    response = api.post("/conversations", create_body(level=4, perceived_urgency=1))
+    response = api.post("/conversations", api_create_body(level=4, perceived_urgency=1))
 
     body = response.json()
     assert at(body["first_reply_due"]) == at(body["created_at"]) + timedelta(minutes=15)
@@ -108,8 +98,8 @@ def test_first_reply_is_due_by_the_more_urgent_of_level_and_perceived_urgency(ap
 
 
 def test_same_external_id_twice_files_one_message(api):
-    first = api.post("/conversations", create_body(external_id="form-881"))
-    second = api.post("/conversations", create_body(external_id="form-881"))
+    first = api.post("/conversations", api_create_body(external_id="form-881"))
+    second = api.post("/conversations", api_create_body(external_id="form-881"))
 
     assert (first.status_code, second.status_code) == (201, 201)
     assert second.json()["id"] == first.json()["id"]

@@ -9,7 +9,7 @@ from unstuck.accounts.services import issue_api_token, revoke_api_token
 from unstuck.conversations.models import Conversation
 
 from ..conftest import ApiClient
-from ..conversations.factories import owned_conversation
+from ..conversations.factories import api_create_body, owned_conversation
 
 pytestmark = pytest.mark.django_db
 
@@ -75,16 +75,6 @@ def test_signed_in_session_may_read_the_api(web):
 # Validation: 422 {"code": "invalid_request", "detail": "<field>: <what is wrong>", "errors": [...]}
 
 
-def create_body(**overrides):
-    body = {
-        "subject": "Export button does nothing",
-        "text": "The export button does nothing when I click it.",
-        "customer": {"name": "Dana Example", "email": "dana@example.com"},
-    }
-    body.update(overrides)
-    return body
-
-
 def assert_invalid(response, field: str) -> None:
     assert response.status_code == 422
     body = response.json()
@@ -106,14 +96,14 @@ def assert_invalid(response, field: str) -> None:
     ],
 )
 def test_create_with_an_invalid_field_is_422_naming_the_field(api, field, overrides):
-    response = api.post("/conversations", create_body(**overrides))
+    response = api.post("/conversations", api_create_body(**overrides))
 
     assert_invalid(response, field)
     assert not Conversation.objects.exists()
 
 
 def test_missing_identity_says_which_identities_would_do(api):
-    response = api.post("/conversations", create_body(customer={"name": "Dana Example"}))
+    response = api.post("/conversations", api_create_body(customer={"name": "Dana Example"}))
 
     assert response.json()["detail"] == (
         "customer: Value error, give at least one of email, phone, handle or external_id"

@@ -22,10 +22,8 @@ def find_or_create_customer(*, identities: Iterable[tuple[str, str]], name: str 
         for kind, value in normalized
         for identity in Identity.objects.select_related("customer").filter(kind=kind, value=value)
     }
-    if len(matches) > 1:
-        # Two known people in one message: keep the first identity's owner and leave merging to a person.
-        customer = next(iter(matches.values()))
-    elif matches:
+    if matches:
+        # With two known people in one message, the first identity's owner wins; merging is a person's call.
         customer = next(iter(matches.values()))
     else:
         customer = Customer.objects.create(name=name.strip()[:200], company=company.strip()[:200])

@@ -1,6 +1,6 @@
 """Shared steps of the conversation services: locking, permission checks, recounting, indexing."""
 
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 
 from unstuck.accounts.models import Agent, Role
 from unstuck.core.errors import Forbidden
@@ -31,9 +31,9 @@ def recount(conversation: Conversation) -> None:
     messages = Message.objects.filter(conversation=conversation)
     stats = messages.aggregate(
         last=Max("created_at"),
-        last_in=Max("created_at", filter=_kind(MessageKind.INBOUND)),
-        first_out=Min("created_at", filter=_kind(MessageKind.OUTBOUND)),
-        last_out=Max("created_at", filter=_kind(MessageKind.OUTBOUND)),
+        last_in=Max("created_at", filter=Q(kind=MessageKind.INBOUND)),
+        first_out=Min("created_at", filter=Q(kind=MessageKind.OUTBOUND)),
+        last_out=Max("created_at", filter=Q(kind=MessageKind.OUTBOUND)),
     )
     conversation.message_count = messages.exclude(kind=MessageKind.NOTE).count()
     conversation.reply_count = messages.filter(kind=MessageKind.OUTBOUND).count()
@@ -41,12 +41,6 @@ def recount(conversation: Conversation) -> None:
     conversation.last_customer_message_at = stats["last_in"]
     conversation.first_replied_at = stats["first_out"]
     conversation.last_heard_at = stats["last_out"]
-
-
-def _kind(kind: str):  # type: ignore[no-untyped-def]
-    from django.db.models import Q
-
-    return Q(kind=kind)
 
 
 def save_with_clocks(conversation: Conversation, *fields: str) -> None:

@@ -9,6 +9,10 @@ from unstuck.conversations.api import router as conversations_router
 from unstuck.core.auth import AgentSessionAuth, TokenAuth
 from unstuck.core.errors import DomainError
 from unstuck.customers.api import router as customers_router
+from unstuck.helpcenter.api import router as helpcenter_router
+from unstuck.momentum.api import router as momentum_router
+from unstuck.triage.api import router as triage_router
+from unstuck.widget.api import router as widget_router
 
 api = NinjaAPI(
     title="Unstuck API",
@@ -21,6 +25,10 @@ api = NinjaAPI(
 api.add_router("/conversations", conversations_router)
 api.add_router("/customers", customers_router)
 api.add_router("/agents", accounts_router)
+api.add_router("/help", helpcenter_router)
+api.add_router("/momentum", momentum_router)
+api.add_router("/triage", triage_router)
+api.add_router("/widget", widget_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: object, **extra: object) -> HttpResponse:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("settings/", include("unstuck.accounts.settings_urls")),
     path("customers/", include("unstuck.customers.urls")),
     path("", include("unstuck.conversations.urls")),
+    path("", include("unstuck.triage.urls")),
+    path("", include("unstuck.momentum.urls")),
+    path("", include("unstuck.mail.urls")),
+    path("", include("unstuck.widget.urls")),
+    path("", include("unstuck.helpcenter.urls")),
     path("", include("unstuck.core.urls")),
 ]
 if settings.DEBUG:

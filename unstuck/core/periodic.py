@@ -20,10 +20,14 @@ class Periodic:
     task_path: str
 
 
-# Apps add their sweeps here (SLA clocks, IMAP polling) as they arrive.
-SCHEDULE: list[Periodic] = [
-    Periodic(60, "unstuck.conversations.tasks.prune_presence"),
-]
+# Each app registers its sweeps (SLA clocks, IMAP polling, retraining) from its AppConfig.ready().
+SCHEDULE: list[Periodic] = []
+
+
+def register(every_seconds: int, task_path: str) -> None:
+    entry = Periodic(every_seconds, task_path)
+    if entry not in SCHEDULE:
+        SCHEDULE.append(entry)
 
 
 def run_due(last_run: dict[str, float], now: float, enqueue: Callable[[str], None]) -> None:

@@ -43,6 +43,11 @@ INSTALLED_APPS = [
     "unstuck.customers",
     "unstuck.conversations",
     "unstuck.search",
+    "unstuck.triage",
+    "unstuck.momentum",
+    "unstuck.mail",
+    "unstuck.widget",
+    "unstuck.helpcenter",
     "unstuck.demo",
 ]
 

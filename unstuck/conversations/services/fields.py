@@ -9,6 +9,7 @@ from django.utils import timezone
 from unstuck.accounts.models import Agent, Role
 from unstuck.accounts.permissions import require_role
 from unstuck.core.errors import DomainError
+from unstuck.triage import services as triage_services
 
 from .. import policy
 from ..models import Category, Conversation, Handoff, Level, NextStepBy, Status, Temperature
@@ -146,6 +147,7 @@ def _set_field(conversation: Conversation, *, field: str, value: object, actor: 
         before={field: label(before)},
         after={field: label(value)},
     )
+    triage_services.record_correction(conversation=conversation, field=field, before=before, after=value, actor=actor)
     return conversation
 
 

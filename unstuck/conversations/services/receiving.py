@@ -10,6 +10,7 @@ from unstuck.accounts.models import Agent
 from unstuck.core.errors import DomainError
 from unstuck.customers import services as customer_services
 from unstuck.customers.models import Customer
+from unstuck.triage import services as triage_services
 
 from ..models import Category, Channel, Conversation, Message, MessageKind, Status
 from .common import index_conversation, index_message, save_with_clocks
@@ -107,6 +108,7 @@ def receive_message(
     save_with_clocks(conversation, *fields)
     record_event(kind="message.received", actor=None, conversation=conversation, after={"message_id": message.pk})
     index_message(message)
+    triage_services.triage_inbound(message)
     return message
 
 

@@ -1,0 +1,1 @@
+"""Help center: articles, the public /help site, suggestions while customers type and beside conversations."""

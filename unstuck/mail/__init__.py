@@ -1,0 +1,1 @@
+"""Email channel: IMAP polling, inbound SMTP, parsing, threading and outbound delivery."""

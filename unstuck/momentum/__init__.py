@@ -1,0 +1,1 @@
+"""Momentum engine: SLA policies and calendars, the clock sweep, nudges, scope checks, calls, collaborators."""

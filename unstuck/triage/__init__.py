@@ -1,0 +1,1 @@
+"""Triage: support level, perceived urgency, temperature and the desk's categories for every inbound message."""

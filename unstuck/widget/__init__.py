@@ -1,0 +1,1 @@
+"""Web channels: the embeddable chat widget and the public contact form."""

@@ -1,21 +1,28 @@
 """One full-text search interface over SQLite FTS5 and PostgreSQL; conversations, customers and the
 help center all index and query through here.
 
-Ranking is BM25 (FTS5) or ts_rank (PostgreSQL) with titles weighted above bodies, applied to the newest
-`window` matches: a help desk wants recent relevant rows, and stopping early keeps a query on a common
-word fast at millions of messages.
+Ranking is BM25 (FTS5) or ts_rank (PostgreSQL) with titles weighted above bodies. By default it is applied
+to the newest `window` matches: a help desk wants recent relevant rows, and stopping early keeps a query on
+a common word fast at millions of messages. `ranked=True` scores every match instead, for bounded corpora
+such as help articles. `match="any"` ORs the informative words (stopwords dropped), for "more like this"
+queries built from a whole customer message. `typo_tolerant=True` adds close spellings of unknown words
+from a per-kind title vocabulary (difflib over `SearchTerm` rows, so it works the same on both databases).
 """
 
 from __future__ import annotations
 
+import bisect
+import difflib
 import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from django.db import connection
+from django.db.models import Max
 
-from .models import SearchDocument
+from .models import SearchDocument, SearchTerm
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
@@ -31,18 +38,38 @@ class Hit:
     score: float
 
 
-def index(kind: str, ref_id: int, *, title: str = "", body: str = "", group_id: int | None = None) -> None:
-    """Add or refresh the searchable copy of one row."""
+def index(
+    kind: str,
+    ref_id: int,
+    *,
+    title: str = "",
+    body: str = "",
+    group_id: int | None = None,
+    typo_tolerant: bool = False,
+) -> None:
+    """Add or refresh the searchable copy of one row; `typo_tolerant` also learns its title words."""
     SearchDocument.objects.update_or_create(
         kind=kind, ref_id=ref_id, defaults={"title": title[:300], "body": body, "group_id": group_id}
     )
+    if typo_tolerant:
+        learn_title_terms(kind, [title])
 
 
-def index_many(kind: str, rows: Iterable[tuple[int, str, str, int | None]]) -> None:
+def index_many(
+    kind: str, rows: Iterable[tuple[int, str, str, int | None]], *, typo_tolerant: bool = False
+) -> None:
     """Bulk insert for fresh rows (demo seeding, imports): (ref_id, title, body, group_id)."""
-    SearchDocument.objects.bulk_create(
-        [SearchDocument(kind=kind, ref_id=r, title=t[:300], body=b, group_id=g) for r, t, b, g in rows],
-        batch_size=500,
+    documents = [SearchDocument(kind=kind, ref_id=r, title=t[:300], body=b, group_id=g) for r, t, b, g in rows]
+    SearchDocument.objects.bulk_create(documents, batch_size=500)
+    if typo_tolerant:
+        learn_title_terms(kind, [d.title for d in documents])
+
+
+def learn_title_terms(kind: str, titles: Iterable[str]) -> None:
+    """Remember title words (4+ letters) so misspellings can be corrected; old words stay, harmlessly."""
+    words = {w for title in titles for w in terms(title, limit=50) if 4 <= len(w) <= 60 and not w.isdigit()}
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(kind=kind, term=w) for w in sorted(words)], batch_size=500, ignore_conflicts=True
     )
 
 
@@ -59,19 +86,92 @@ def terms(query: str, limit: int = 8) -> list[str]:
     return [t.lower() for t in _WORD.findall(query or "")][:limit]
 
 
-def search(query: str, *, kinds: Sequence[str], limit: int = 20, window: int = 500) -> list[Hit]:
+# Words too common to say what a message is about; dropped from "any" queries (and from ranked ones),
+# where they would match nearly every document and cost a walk of its whole posting list.
+STOPWORDS = frozenset(
+    """a about after again all also am an and any are as at be been before being but by can could did do
+    does doing done for from get got had has have having he her here him his how i if im in into is it its
+    just me might my myself no not now of off on once only or our out over please so some still such than
+    that the their them then there these they this those to too until up us very was we were what when where
+    which while who why will with would yet you your yours ive dont cant didnt doesnt wont hi hello thanks
+    thank hey""".split()
+)
+
+Match = Literal["all", "any"]
+
+
+def informative_terms(query: str, limit: int = 12) -> list[str]:
+    """Words of the query minus stopwords; if nothing is left, the plain words."""
+    words = terms(query, limit=200)
+    kept = [w for w in dict.fromkeys(words) if w not in STOPWORDS and len(w) > 1]
+    return kept[:limit] if kept else words[:limit]
+
+
+def search(
+    query: str,
+    *,
+    kinds: Sequence[str],
+    limit: int = 20,
+    window: int = 500,
+    ranked: bool = False,
+    match: Match = "all",
+    typo_tolerant: bool = False,
+) -> list[Hit]:
     """Best matches for `query` among documents of `kinds`; the last word matches as a prefix."""
-    words = terms(query)
-    if not words or not kinds:
+    if not kinds:
         return []
+    plain = not (ranked or typo_tolerant or match == "any")
+    words = terms(query) if plain else informative_terms(query)
+    if not words:
+        return []
+    # Still typing: the last word is a prefix unless the query ends with a space or punctuation.
+    prefix = plain or bool(query) and query[-1].isalnum()
+    groups = [[w] for w in words]
+    if typo_tolerant:
+        groups = _with_corrections(words, kinds, prefix_last=prefix)
+        words = [w for group in groups for w in group]  # highlight the corrections too
     if connection.vendor == "sqlite":
-        return _search_sqlite(words, kinds, limit, window)
+        return _search_sqlite(groups, words, kinds, limit, window, ranked=ranked, match=match, prefix=prefix)
     if connection.vendor == "postgresql":
-        hits = _search_postgres(words, kinds, window)
+        hits = _search_postgres(groups, words, kinds, limit, window, ranked=ranked, match=match, prefix=prefix)
     else:  # pragma: no cover - other databases are not supported targets
         hits = _search_fallback(words, kinds, window)
     hits.sort(key=lambda h: h.score, reverse=True)
     return hits[:limit]
+
+
+# Per-process cache of the title vocabulary, keyed by kinds; refreshed when new terms are learned.
+_vocabulary: dict[tuple[str, ...], tuple[int, list[str], frozenset[str]]] = {}
+
+
+def _title_vocabulary(kinds: Sequence[str]) -> tuple[list[str], frozenset[str]]:
+    key = tuple(sorted(kinds))
+    stamp = SearchTerm.objects.aggregate(last=Max("id"))["last"] or 0
+    cached = _vocabulary.get(key)
+    if cached is None or cached[0] != stamp:
+        words = sorted(set(SearchTerm.objects.filter(kind__in=key).values_list("term", flat=True)))
+        cached = (stamp, words, frozenset(words))
+        _vocabulary[key] = cached
+    return cached[1], cached[2]
+
+
+def _with_corrections(words: list[str], kinds: Sequence[str], *, prefix_last: bool) -> list[list[str]]:
+    """Each word with close title spellings when the word itself is not a title word (or prefix of one)."""
+    ordered, known = _title_vocabulary(kinds)
+    groups = []
+    for position, word in enumerate(words):
+        group = [word]
+        is_prefix = prefix_last and position == len(words) - 1
+        if len(word) >= 4 and word not in known and not (is_prefix and _has_prefix(ordered, word)):
+            candidates = [w for w in ordered if w[0] == word[0] and abs(len(w) - len(word)) <= 2]
+            group += difflib.get_close_matches(word, candidates, n=2, cutoff=0.75)
+        groups.append(group)
+    return groups
+
+
+def _has_prefix(ordered: list[str], prefix: str) -> bool:
+    at = bisect.bisect_left(ordered, prefix)
+    return at < len(ordered) and ordered[at].startswith(prefix)
 
 
 def _render_snippet(marked: str) -> str:
@@ -79,23 +179,46 @@ def _render_snippet(marked: str) -> str:
     return html.escape(marked).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
 
 
-def _fts5_query(words: list[str], kinds: Sequence[str]) -> str:
-    parts = [f'"{w}"' for w in words[:-1]]
-    last = words[-1]
-    parts.append(f'"{last}"*' if len(last) >= 2 else f'"{last}"')
+def _fts5_query(groups: list[list[str]], kinds: Sequence[str], *, match: Match = "all", prefix: bool = True) -> str:
+    parts = []
+    for position, group in enumerate(groups):
+        last = prefix and position == len(groups) - 1
+        # The typed word is the prefix; corrections are whole words (a misspelt prefix is not corrected).
+        alternatives = [f'"{group[0]}"*' if last and len(group[0]) >= 2 else f'"{group[0]}"']
+        alternatives += [f'"{w}"' for w in group[1:]]
+        parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
     kind_filter = " OR ".join(f'"{k}"' for k in kinds)
-    return f"{{kind}} : ({kind_filter}) AND {{title body}} : ({' AND '.join(parts)})"
+    joiner = " AND " if match == "all" else " OR "
+    return f"{{kind}} : ({kind_filter}) AND {{title body}} : ({joiner.join(parts)})"
 
 
-def _search_sqlite(words: list[str], kinds: Sequence[str], limit: int, window: int) -> list[Hit]:
-    match = _fts5_query(words, kinds)
+def _search_sqlite(
+    groups: list[list[str]],
+    words: list[str],
+    kinds: Sequence[str],
+    limit: int,
+    window: int,
+    *,
+    ranked: bool = False,
+    match: Match = "all",
+    prefix: bool = True,
+) -> list[Hit]:
+    fts_query = _fts5_query(groups, kinds, match=match, prefix=prefix)
     with connection.cursor() as cursor:
-        # Step 1: score the newest `window` matches; bm25() is cheap, and ORDER BY rowid lets FTS5 stop early.
-        cursor.execute(
-            "SELECT rowid, bm25(search_fts, 0.0, 4.0, 1.0) FROM search_fts"
-            " WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
-            [match, window],
-        )
+        if ranked:
+            # Every match is scored; for bounded corpora (help articles) relevance beats recency.
+            cursor.execute(
+                "SELECT rowid, bm25(search_fts, 0.0, 4.0, 1.0) AS s FROM search_fts"
+                " WHERE search_fts MATCH %s ORDER BY s LIMIT %s",
+                [fts_query, limit],
+            )
+        else:
+            # Step 1: score the newest `window` matches; bm25() is cheap, and ORDER BY rowid lets FTS5 stop early.
+            cursor.execute(
+                "SELECT rowid, bm25(search_fts, 0.0, 4.0, 1.0) FROM search_fts"
+                " WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
+                [fts_query, window],
+            )
         # bm25() is lower for better matches; flip it so higher is better everywhere.
         scored = sorted(((-score, rowid) for rowid, score in cursor.fetchall()), reverse=True)[:limit]
         if not scored:
@@ -123,17 +246,49 @@ _PG_VECTOR = (
 )
 
 
-def _search_postgres(words: list[str], kinds: Sequence[str], window: int) -> list[Hit]:
-    safe = [re.sub(r"[^\w]", "", w) for w in words]
-    tsquery = " & ".join([*safe[:-1], f"{safe[-1]}:*"])
-    sql = (
-        "SELECT kind, ref_id, group_id, title, body, ts_rank(" + _PG_VECTOR + ", q) FROM ("
-        " SELECT d.*, to_tsquery('english', %s) AS q FROM search_searchdocument d"
-        " WHERE d.kind = ANY(%s) AND " + _PG_VECTOR + " @@ to_tsquery('english', %s)"
-        " ORDER BY d.id DESC LIMIT %s) AS recent"
-    )
+def _pg_tsquery(groups: list[list[str]], *, match: Match, prefix: bool) -> str:
+    parts = []
+    for position, group in enumerate(groups):
+        safe = [w for w in (re.sub(r"[^\w]", "", w) for w in group) if w]
+        if not safe:
+            continue
+        if prefix and position == len(groups) - 1:
+            safe[0] += ":*"
+        parts.append(safe[0] if len(safe) == 1 else "(" + " | ".join(safe) + ")")
+    return (" & " if match == "all" else " | ").join(parts)
+
+
+def _search_postgres(
+    groups: list[list[str]],
+    words: list[str],
+    kinds: Sequence[str],
+    limit: int,
+    window: int,
+    *,
+    ranked: bool = False,
+    match: Match = "all",
+    prefix: bool = True,
+) -> list[Hit]:
+    tsquery = _pg_tsquery(groups, match=match, prefix=prefix)
+    if not tsquery:
+        return []
+    if ranked:
+        sql = (
+            "SELECT d.kind, d.ref_id, d.group_id, d.title, d.body, ts_rank(" + _PG_VECTOR + ", q) AS r"
+            " FROM search_searchdocument d, to_tsquery('english', %s) AS q"
+            " WHERE d.kind = ANY(%s) AND " + _PG_VECTOR + " @@ q ORDER BY r DESC LIMIT %s"
+        )
+        params: list[object] = [tsquery, list(kinds), limit]
+    else:
+        sql = (
+            "SELECT kind, ref_id, group_id, title, body, ts_rank(" + _PG_VECTOR + ", q) FROM ("
+            " SELECT d.*, to_tsquery('english', %s) AS q FROM search_searchdocument d"
+            " WHERE d.kind = ANY(%s) AND " + _PG_VECTOR + " @@ to_tsquery('english', %s)"
+            " ORDER BY d.id DESC LIMIT %s) AS recent"
+        )
+        params = [tsquery, list(kinds), tsquery, window]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [tsquery, list(kinds), tsquery, window])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [Hit(k, r, g, t, _python_snippet(b, words), float(score)) for k, r, g, t, b, score in rows]
 

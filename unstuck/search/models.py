@@ -19,3 +19,16 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.ref_id}"
+
+
+class SearchTerm(models.Model):
+    """A word seen in the titles of a kind, for typo correction ("refnud" → "refund") on any database."""
+
+    kind = models.CharField(max_length=20)
+    term = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "term"], name="searchterm_kind_term")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.term}"

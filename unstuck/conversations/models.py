@@ -91,6 +91,12 @@ class Conversation(TimeStampedModel):
     first_reply_due = models.DateTimeField(null=True, blank=True)
     next_update_due = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(null=True, blank=True)
+    promise_due = models.DateTimeField(null=True, blank=True)  # "I'll write again by …", when sooner than cadence
+    # Stuck time: minutes the customer waited past a deadline (first reply, cadence or promise), added up.
+    stuck_seconds = models.PositiveIntegerField(default=0)
+    stuck_counted_until = models.DateTimeField(null=True, blank=True)
+    felt_stuck = models.BooleanField(default=False)
     first_replied_at = models.DateTimeField(null=True, blank=True)
     last_heard_at = models.DateTimeField(null=True, blank=True)  # the customer last heard from a person here
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
@@ -115,10 +121,16 @@ class Conversation(TimeStampedModel):
             models.Index(fields=["level", "is_active", "due_at", "id"], name="conv_level_active_due"),
             models.Index(fields=["status", "due_at", "id"], name="conv_status_due"),
             models.Index(fields=["customer", "created_at"], name="conv_customer_created"),
+            models.Index(fields=["is_active", "resolution_due"], name="conv_active_resolution"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
+
+    @property
+    def is_active_status(self) -> bool:
+        """Like `is_active`, but read from the status in memory (the generated column refreshes on reload)."""
+        return self.status in ACTIVE_STATUSES
 
     @property
     def is_overdue(self) -> bool:

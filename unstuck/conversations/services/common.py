@@ -45,7 +45,16 @@ def recount(conversation: Conversation) -> None:
 
 def save_with_clocks(conversation: Conversation, *fields: str) -> None:
     policy.refresh_clocks(conversation)
-    clock_fields = ["first_reply_due", "next_update_due", "due_at", "updated_at"]
+    clock_fields = [
+        "first_reply_due",
+        "next_update_due",
+        "resolution_due",
+        "due_at",
+        "stuck_seconds",
+        "stuck_counted_until",
+        "felt_stuck",
+        "updated_at",
+    ]
     conversation.save(update_fields=list(dict.fromkeys([*fields, *clock_fields])))
 
 

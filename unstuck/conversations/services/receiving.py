@@ -109,6 +109,10 @@ def receive_message(
     record_event(kind="message.received", actor=None, conversation=conversation, after={"message_id": message.pk})
     index_message(message)
     triage_services.triage_inbound(message)
+    if conversation.owner_id is None:
+        from unstuck.momentum.services.assignment import auto_assign
+
+        auto_assign(conversation)
     return message
 
 

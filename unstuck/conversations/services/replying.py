@@ -1,5 +1,6 @@
 """Replies and internal notes, with collision safety."""
 
+from datetime import datetime
 from functools import partial
 
 from django.db import transaction
@@ -56,9 +57,22 @@ def reply(
     seen_message_id: int | None = None,
     force: bool = False,
     next_step: str | None = None,
+    promise_due: datetime | None = None,
 ) -> Message:
-    """Send a reply to the customer. An unowned conversation becomes the replier's; a new one opens."""
+    """Send a reply to the customer. An unowned conversation becomes the replier's; a new one opens.
+
+    With `promise_due` the reply says when we will write again, and that time becomes the next update due
+    if it is sooner than the level's cadence.
+    """
+    from unstuck.momentum import selectors as momentum_selectors
+    from unstuck.momentum.services import promises
+
     text = _clean_text(text)
+    if promise_due is not None:
+        promises.validate_promise(promise_due)
+        sentence = promises.promise_sentence(promise_due, momentum_selectors.desk_calendar().tz)
+        if sentence not in text:
+            text = f"{text}\n\n{sentence}"
     conversation = lock(conversation)
     if conversation.status == Status.CLOSED:
         raise DomainError("closed", "This conversation is closed; start a new one to write to the customer.")
@@ -76,7 +90,10 @@ def reply(
         delivery_status=DeliveryStatus.PENDING,
         created_at=now,
     )
-    fields = ["message_count", "reply_count", "last_heard_at", "last_message_at"]
+    fields = ["message_count", "reply_count", "last_heard_at", "last_message_at", "promise_due"]
+    promises.settle_on_update(conversation, now)
+    if promise_due is not None:
+        promises.make_promise(conversation, due=promise_due, message=message, actor=actor)
     if conversation.owner_id is None:
         conversation.owner = actor
         fields.append("owner")

@@ -1,0 +1,1 @@
+"""Actions of the momentum engine, one module per concern."""

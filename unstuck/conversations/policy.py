@@ -29,7 +29,9 @@ class Target:
 DEFAULT_TARGETS: dict[int, Target] = {
     Level.OUTAGE: Target(15, 30, business_hours=False, resolution_minutes=4 * 60),  # around the clock
     Level.MONEY: Target(60, 4 * 60, business_hours=False, resolution_minutes=24 * 60),
-    Level.DEFECT: Target(4 * 60, BUSINESS_DAY_MINUTES, business_hours=True, resolution_minutes=10 * BUSINESS_DAY_MINUTES),
+    Level.DEFECT: Target(
+        4 * 60, BUSINESS_DAY_MINUTES, business_hours=True, resolution_minutes=10 * BUSINESS_DAY_MINUTES
+    ),
     Level.GUIDANCE: Target(
         BUSINESS_DAY_MINUTES, 2 * BUSINESS_DAY_MINUTES, business_hours=True, resolution_minutes=5 * BUSINESS_DAY_MINUTES
     ),
@@ -65,9 +67,7 @@ def first_reply_level(conversation: Conversation) -> int:
     return min(level, conversation.perceived_urgency or level)
 
 
-def refresh_clocks(
-    conversation: Conversation, *, desk: DeskPolicy | None = None, now: datetime | None = None
-) -> None:
+def refresh_clocks(conversation: Conversation, *, desk: DeskPolicy | None = None, now: datetime | None = None) -> None:
     """Recompute first-reply, next-update, resolution and attention deadlines on the instance (the caller saves).
 
     Time already spent past the old deadline is banked as stuck time first, so changing a deadline never

@@ -60,6 +60,9 @@ class RoundRobin(models.Model):
     agent = models.OneToOneField(Agent, on_delete=models.CASCADE, related_name="round_robin")
     last_assigned_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.agent} last assigned {self.last_assigned_at}"
+
 
 class PromiseStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -81,6 +84,9 @@ class Promise(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "due_at"], name="promise_status_due")]
+
+    def __str__(self) -> str:
+        return f"Update by {self.due_at:%Y-%m-%d %H:%M} ({self.status})"
 
 
 class NudgeKind(models.TextChoices):
@@ -108,6 +114,9 @@ class Nudge(models.Model):
             models.UniqueConstraint(fields=["conversation", "agent", "kind", "due_at"], name="nudge_once"),
         ]
         indexes = [models.Index(fields=["agent", "read_at"], name="nudge_agent_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: #{self.conversation_id} for {self.agent}"
 
 
 class CollaboratorKind(models.TextChoices):
@@ -155,6 +164,9 @@ class SideMessage(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.text[:40]}"
+
     @property
     def author_name(self) -> str:
         if self.author_agent:
@@ -184,6 +196,9 @@ class ScopeCheck(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Scope check on #{self.conversation_id} ({self.minutes} min)"
 
     @property
     def is_running(self) -> bool:

@@ -118,15 +118,13 @@ def call_suggestion(conversation: Conversation) -> str | None:
     )
     if len(messages) >= STALL_MESSAGES:
         return f"{len(messages)} messages since the last change of status without progress: talk it through."
-    questions = [
-        m for m in messages if m.kind == MessageKind.OUTBOUND and any(c in m.text.lower() for c in CLARIFYING)
-    ]
+    questions = [m for m in messages if m.kind == MessageKind.OUTBOUND and any(c in m.text.lower() for c in CLARIFYING)]
     if len(questions) >= 2:
         return "We have asked the customer to clarify more than once: a call may settle it."
     for m in messages:
-        if m.kind == MessageKind.INBOUND and len(m.text.split()) >= LONG_SETUP_WORDS:
-            if sum(term in m.text.lower() for term in SETUP_TERMS) >= 2:
-                return "The customer describes a long technical setup: a screen-share may be quicker than email."
+        long_setup = len(m.text.split()) >= LONG_SETUP_WORDS and sum(t in m.text.lower() for t in SETUP_TERMS) >= 2
+        if m.kind == MessageKind.INBOUND and long_setup:
+            return "The customer describes a long technical setup: a screen-share may be quicker than email."
     return None
 
 
@@ -143,11 +141,7 @@ def _last_progress_at(conversation: Conversation) -> datetime:
 
 
 def agent_loads(agents: list[Agent]) -> dict[int, int]:
-    counts = (
-        Conversation.objects.filter(owner__in=agents, is_active__in=[True])
-        .values("owner")
-        .annotate(n=Count("id"))
-    )
+    counts = Conversation.objects.filter(owner__in=agents, is_active__in=[True]).values("owner").annotate(n=Count("id"))
     return {row["owner"]: row["n"] for row in counts}
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
+from typing import Any
 
 AUTO_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 AUTO_SUBJECT = re.compile(
@@ -16,7 +17,7 @@ MESSAGE_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
 LOOP_HEADER = "X-Unstuck-Loop"
 
 
-def header(msg: EmailMessage, name: str) -> str:
+def header(msg: Message | Any, name: str) -> str:
     try:
         value = msg.get(name)
     except Exception:  # a header the parser cannot even split is treated as absent
@@ -82,10 +83,11 @@ def referenced_message_ids(msg: EmailMessage, text: str) -> list[str]:
     for part in msg.walk():
         content_type = part.get_content_type()
         if content_type == "text/rfc822-headers":
-            payload = part.get_payload(decode=True) or b""
-            match = re.search(rb"^message-id:\s*(<[^<>\s]+>)", payload, re.IGNORECASE | re.MULTILINE)
-            if match:
-                found.append(match.group(1).decode("ascii", "replace"))
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                returned = re.search(rb"^message-id:\s*(<[^<>\s]+>)", payload, re.IGNORECASE | re.MULTILINE)
+                if returned:
+                    found.append(returned.group(1).decode("ascii", "replace"))
         elif content_type == "message/rfc822":
             inner = part.get_payload()
             if isinstance(inner, list) and inner:

@@ -49,7 +49,7 @@ def decode(data: bytes, declared: str | None) -> tuple[str, str | None]:
     """Decode `data`; the second value describes a charset problem, or is None when the declaration held."""
     declared = (declared or "").strip().strip('"').lower()
     codec = lookup(declared)
-    if codec and codec not in SINGLE_BYTE or codec and not _is_utf8(data):
+    if codec and (codec not in SINGLE_BYTE or not _is_utf8(data)):
         try:
             return data.decode(codec), None
         except UnicodeDecodeError:

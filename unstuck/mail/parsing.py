@@ -10,7 +10,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from email import policy
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 from typing import Any
@@ -207,8 +207,9 @@ def _attachment(part: EmailMessage, index: int, max_bytes: int | None) -> Parsed
     declared = part.get_content_type()
     if declared == "message/rfc822":
         inner = part.get_payload()
-        data = inner[0].as_bytes() if isinstance(inner, list) and inner else b""
-        subject = automatic.header(inner[0], "Subject") if isinstance(inner, list) and inner else ""
+        first = inner[0] if isinstance(inner, list) and inner and isinstance(inner[0], Message) else None
+        data = first.as_bytes() if first is not None else b""
+        subject = automatic.header(first, "Subject") if first is not None else ""
         default_name = f"{subject[:60] or 'message'}.eml"
     else:
         payload = part.get_payload(decode=True)
@@ -235,9 +236,8 @@ def _attachment(part: EmailMessage, index: int, max_bytes: int | None) -> Parsed
 
 def _read_machine_mail(msg: EmailMessage, parsed: ParsedEmail, own_addresses: set[str] | frozenset[str]) -> None:
     sender = parsed.from_address
-    report = msg.get_content_type() == "multipart/report" and (
-        msg.get_param("report-type") or ""
-    ).lower() == "delivery-status"
+    report_type = str(msg.get_param("report-type") or "").lower()
+    report = msg.get_content_type() == "multipart/report" and report_type == "delivery-status"
     parsed.bounce = report or automatic.is_daemon(sender)
     if parsed.bounce:
         parsed.bounce_action, parsed.bounce_reason = automatic.delivery_report(msg)

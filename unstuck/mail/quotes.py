@@ -15,9 +15,13 @@ ATTRIBUTION = re.compile(
 APPLE_ATTRIBUTION = re.compile(r",\s+at\s+\d{1,2}[:.]\d{2}", re.IGNORECASE)
 ORIGINAL_MESSAGE = re.compile(r"^-{2,}\s*(?:original message|ursprüngliche nachricht|message d'origine)\s*-{2,}$", re.I)
 RULE = re.compile(r"^_{10,}$")
-HEADER_LINE = re.compile(r"^\*?(from|von|de|sent|gesendet|envoyé|date|datum|to|an|à|cc|subject|betreff|objet)\s?:", re.I)
+HEADER_LINE = re.compile(
+    r"^\*?(from|von|de|sent|gesendet|envoyé|date|datum|to|an|à|cc|subject|betreff|objet)\s?:", re.IGNORECASE
+)
 FROM_LINE = re.compile(r"^\*?(from|von|de)\s?:", re.IGNORECASE)
-FORWARD = re.compile(r"^(-{2,}\s*forwarded message\s*-{2,}|begin forwarded message:|-{2,}\s*weitergeleitete nachricht)", re.I)
+FORWARD = re.compile(
+    r"^(-{2,}\s*forwarded message\s*-{2,}|begin forwarded message:|-{2,}\s*weitergeleitete nachricht)", re.IGNORECASE
+)
 SIGNATURE_DELIMITER = re.compile(r"^--\s?$")
 MOBILE = re.compile(
     r"^(sent from my \w[\w\s-]{0,40}|sent from (?:mail|outlook) for \w+|sent from yahoo mail.*|get outlook for \w+.*"
@@ -25,8 +29,9 @@ MOBILE = re.compile(
     re.IGNORECASE,
 )
 SIGN_OFF = re.compile(
-    r"^((best|kind|warm|warmest|many thanks and)?\s?regards|best( wishes)?|thanks?( you)?( (so|very) much| a lot| again)?"
-    r"|many thanks|cheers|sincerely|yours( sincerely| truly)?|all the best|talk soon|mit freundlichen grüßen"
+    r"^((best|kind|warm|warmest|many thanks and)?\s?regards|best( wishes)?"
+    r"|thanks?( you)?( (so|very) much| a lot| again)?|many thanks|cheers|sincerely|yours( sincerely| truly)?"
+    r"|all the best|talk soon|mit freundlichen grüßen"
     r"|viele grüße|cordialement|saludos)[,.!]?$",
     re.IGNORECASE,
 )

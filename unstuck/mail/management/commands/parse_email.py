@@ -24,5 +24,6 @@ class Command(BaseCommand):
         except OSError as error:
             self.stdout.write(json.dumps({"error": f"cannot read {options['file']}: {error.strerror}"}))
             return
-        parsed = parse_email(raw, own_addresses=set(options["own_address"]), max_attachment_bytes=max_attachment_bytes())
+        own = set(options["own_address"])
+        parsed = parse_email(raw, own_addresses=own, max_attachment_bytes=max_attachment_bytes())
         self.stdout.write(json.dumps(parsed.as_json(), ensure_ascii=False, indent=None if options["json"] else 2))

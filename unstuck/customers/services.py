@@ -56,29 +56,119 @@ def add_identity(customer: Customer, *, kind: str, value: str) -> Identity:
 @transaction.atomic
 def merge_customers(source: Customer, *, into: Customer, actor: Agent) -> Customer:
     """One person, one timeline: identities and conversations move to `into`, and the move is audited."""
+    require_role(actor, Role.LEAD, "merge customers")
+    return _merge(source, into=into, actor=actor)
+
+
+def _merge(source: Customer, *, into: Customer, actor: Agent | None, reason: str = "") -> Customer:
     from unstuck.conversations import services as conversation_services
 
-    require_role(actor, Role.LEAD, "merge customers")
     if source.pk == into.pk:
         raise DomainError("same_customer", "A customer cannot be merged into itself.")
     moved_identities = list(source.identities.values_list("kind", "value"))
     source.identities.update(customer=into)
-    moved = conversation_services.move_conversations_to_customer(source=source, target=into, actor=actor)
+    # actor is None when the customer merged themselves (a chat visitor giving a known email); the
+    # service records None as "the system" but is typed for agents only.
+    moved = conversation_services.move_conversations_to_customer(
+        source=source,
+        target=into,
+        actor=actor,  # type: ignore[arg-type]
+    )
     if not into.company and source.company:
         into.company = source.company
         into.save(update_fields=["company", "updated_at"])
+    after: dict[str, object] = {
+        "customer_id": into.pk,
+        "identities": [f"{k}:{v}" for k, v in moved_identities],
+        "conversations": moved,
+    }
+    if reason:
+        after["reason"] = reason
     conversation_services.record_event(
         kind="customer.merged",
         actor=actor,
         customer=into,
         before={"customer_id": source.pk, "name": source.name},
-        after={
-            "customer_id": into.pk,
-            "identities": [f"{k}:{v}" for k, v in moved_identities],
-            "conversations": moved,
-        },
+        after=after,
     )
     engine.remove("customer", [source.pk])
     source.delete()
     index_customer(into)
     return into
+
+
+@transaction.atomic
+def claim_identity(customer: Customer, *, kind: str, value: str, reason: str) -> Customer:
+    """The customer tells us another identity of theirs (a chat visitor leaving an email).
+
+    A new identity is added; one that already belongs to someone means they are the same person, so this
+    customer merges into that one (the older record keeps its name and history). Returns who they are now.
+    """
+    value = normalize_identity(kind, value)
+    existing = Identity.objects.select_related("customer").filter(kind=kind, value=value).first()
+    if existing is None:
+        Identity.objects.create(customer=customer, kind=kind, value=value)
+        index_customer(customer)
+        return customer
+    if existing.customer_id == customer.pk:
+        return customer
+    return _merge(customer, into=existing.customer, actor=None, reason=reason)
+
+
+@transaction.atomic
+def split_identity(customer: Customer, *, identity: Identity, actor: Agent) -> Customer:
+    """Undo a wrong merge: the identity becomes a customer of its own and takes its conversations along.
+
+    Which conversations go is decided by `selectors.list_conversation_ids_from_identity`.
+    """
+    from unstuck.conversations import services as conversation_services
+
+    require_role(actor, Role.LEAD, "split customers")
+    identity = Identity.objects.select_for_update().get(pk=identity.pk)
+    if identity.customer_id != customer.pk:
+        raise DomainError("identity_not_here", f"{identity.value} does not belong to {customer}.")
+    if customer.identities.count() < 2:
+        raise DomainError("last_identity", "This is the customer's only identity; there is nothing to split off.")
+    from . import selectors
+
+    conversation_ids = selectors.list_conversation_ids_from_identity(customer, identity)
+    new = Customer.objects.create(name=selectors.name_before_merge(identity))
+    identity.customer = new
+    identity.save(update_fields=["customer", "updated_at"])
+    moved = _move_conversations(conversation_ids, source=customer, target=new, actor=actor)
+    conversation_services.record_event(
+        kind="customer.split",
+        actor=actor,
+        customer=customer,
+        before={"customer_id": customer.pk, "identity": str(identity)},
+        after={"customer_id": new.pk, "identity": str(identity), "conversations": moved},
+    )
+    index_customer(customer)
+    index_customer(new)
+    return new
+
+
+def _move_conversations(ids: list[int], *, source: Customer, target: Customer, actor: Agent) -> list[int]:
+    """Some of a customer's conversations follow a split-off identity, with their customer messages.
+
+    The conversations app only moves all of a customer's conversations (for merges); this moves a chosen
+    few the same way, with the same audit event per conversation.
+    """
+    from unstuck.conversations import services as conversation_services
+    from unstuck.conversations.models import Conversation, Message
+
+    conversations = list(Conversation.objects.filter(pk__in=ids, customer=source).order_by("pk"))
+    moved = [c.pk for c in conversations]
+    Conversation.objects.filter(pk__in=moved).update(customer=target)
+    Message.objects.filter(conversation_id__in=moved, author_customer=source).update(author_customer=target)
+    for conversation in conversations:
+        conversation.customer = target
+        conversation_services.record_event(
+            kind="conversation.customer_changed",
+            actor=actor,
+            conversation=conversation,
+            customer=target,
+            before={"customer_id": source.pk},
+            after={"customer_id": target.pk, "reason": "identity split off"},
+        )
+    return moved

@@ -145,7 +145,10 @@ def _read_headers(msg: EmailMessage, parsed: ParsedEmail) -> None:
         name, address = parseaddr(_header(msg, "From", parsed))
         sender = [(name, address)] if "@" in address else []
     if sender:
-        parsed.from_name, parsed.from_address = sender[0][0].strip(), sender[0][1].strip().lower()
+        name, problem = charsets.repair_header(sender[0][0].strip())
+        if problem:
+            parsed.charset_problems.append(f"From {problem}")
+        parsed.from_name, parsed.from_address = name, sender[0][1].strip().lower()
     parsed.to = [a.lower() for _, a in _addresses(msg, "To")]
     parsed.cc = [a.lower() for _, a in _addresses(msg, "Cc")]
     ids = MESSAGE_ID.findall(_header(msg, "Message-ID", parsed))

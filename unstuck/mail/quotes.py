@@ -98,7 +98,10 @@ def _quote_start(lines: list[str]) -> tuple[int, str]:
         if _outlook_header_at(lines, i) and not _after_forward_marker(lines, i):
             return i, "outlook"
         if line.startswith(">") and _only_quotes_follow(lines[i:]):
-            return i, "quote_marks"
+            # iPhone Mail puts its "On 4 Jun 2024, at 18:20, … wrote:" inside the quote.
+            unquoted = line.lstrip("> ").strip()
+            apple = ATTRIBUTION.match(unquoted) and APPLE_ATTRIBUTION.search(unquoted)
+            return i, "apple" if apple else "quote_marks"
     return len(lines), ""
 
 

@@ -9,7 +9,7 @@ from unstuck.mail import charsets, quotes, sniff
 from unstuck.mail.parsing import parse_email
 
 CORPUS = Path(__file__).parent / "corpus"
-OWN = {"support@fernhill.test"}
+OWN = {"support@fernhill.example.com"}
 
 # file prefix → expected facts. Keys: from, subject, reply (exact new part), reply_has, not_in_reply, signature_has,
 # quote_style, charset_problem, auto_reply, bounce, bounce_refs, loop, attachments [(name, type, mismatch)], error,
@@ -17,14 +17,14 @@ OWN = {"support@fernhill.test"}
 EXPECTED: dict[str, dict] = {
     "01": {"from": "dana@example.com", "reply_has": "export button on the Reports page", "quote_style": ""},
     "02": {
-        "in_reply_to": "<reply-1@fernhill.test>",
+        "in_reply_to": "<reply-1@fernhill.example.com>",
         "reply": "Thanks, clearing the cache fixed it!",
         "quote_style": "attribution",
         "html_has": "Thanks, clearing the cache",
     },
     "03": {"reply": "The logo still looks blurry on the PDF.", "quote_style": "attribution"},
     "04": {
-        "from": "juergen@acme.test",
+        "from": "juergen@acme.example.com",
         "from_name": "Jürgen Müller",
         "reply_has": "failed again this morning – error 502",
         "signature_has": "Finance, Acme GmbH",
@@ -62,13 +62,17 @@ EXPECTED: dict[str, dict] = {
     "22": {"attachments": [("invoice-1042.pdf", "application/pdf", False)]},
     "23": {"attachments": [("error.png", "image/png", False)], "inline": True},
     "24": {"attachments": [("receipt.pdf", "application/x-msdownload", True)]},
-    "25": {"auto_reply": True, "why_has": "Auto-Submitted", "in_reply_to": "<reply-1@fernhill.test>"},
+    "25": {"auto_reply": True, "why_has": "Auto-Submitted", "in_reply_to": "<reply-1@fernhill.example.com>"},
     "26": {"auto_reply": True, "why_has": "X-Autoreply"},
     "27": {"auto_reply": True, "why_has": "Precedence: bulk"},
     "28": {"auto_reply": True, "why_has": "subject"},
     "29": {"auto_reply": True, "why_has": "X-Autorespond"},
-    "30": {"bounce": True, "bounce_refs": ["<reply-30@fernhill.test>"], "bounce_reason_has": "5.1.1 User unknown"},
-    "31": {"bounce": True, "bounce_refs": ["<reply-31@fernhill.test>"]},
+    "30": {
+        "bounce": True,
+        "bounce_refs": ["<reply-30@fernhill.example.com>"],
+        "bounce_reason_has": "5.1.1 User unknown",
+    },
+    "31": {"bounce": True, "bounce_refs": ["<reply-31@fernhill.example.com>"]},
     "32": {"loop": True},
     "33": {"error": "no headers"},
     "34": {"error": "no sender"},
@@ -134,7 +138,7 @@ def test_attachment_data_over_the_size_limit_is_not_kept_in_the_parse():
 
 
 def test_mail_from_our_own_address_is_a_loop():
-    raw = b"From: support@fernhill.test\nTo: support@fernhill.test\nSubject: hi\nMessage-ID: <x@y>\n\nhello\n"
+    raw = b"From: support@fernhill.example.com\nTo: a@example.com\nSubject: hi\nMessage-ID: <x@y>\n\nhello\n"
     assert "own mailbox" in parse_email(raw, own_addresses=OWN).loop_why
     assert parse_email(raw).loop_why == ""
 

@@ -113,9 +113,9 @@ def post_email(request: HttpRequest, payload: EmailIn) -> dict[str, Any]:
 
 
 @router.post("/new-chat", response={204: None})
-def post_new_chat(request: HttpRequest) -> tuple[int, None]:
+def post_new_chat(request: HttpRequest) -> HttpResponse:
     services.start_new_chat(key=_key(request))
-    return 204, None
+    return HttpResponse(status=204)
 
 
 @router.get("/stream")

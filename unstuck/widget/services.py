@@ -87,6 +87,7 @@ def leave_email(*, key: uuid.UUID, email: str) -> Visitor:
     customer_services.claim_identity(customer, kind=IdentityKind.EMAIL, value=email, reason="chat visitor left email")
     visitor.email = email.strip().lower()[:254]
     visitor.save(update_fields=["email", "updated_at"])
+    conversation.refresh_from_db()  # a merge may have moved it to another customer
     _route_by_email(conversation)
     return visitor
 

@@ -33,8 +33,12 @@ def new_conversation(
 def owned_conversation(owner: Agent, **kwargs) -> Conversation:
     """A conversation the owner has answered once: open, owned, with a next step."""
     conversation = new_conversation(**kwargs)
-    services.reply(conversation, text="Thanks, Dana. I can reproduce it and I'm on it.", actor=owner)
-    conversation = services.set_next_step(conversation, text="Maya checks the export logs by 3 pm", actor=owner)
+    services.reply(
+        conversation,
+        text="Thanks, Dana. I can reproduce it and I'm on it.",
+        actor=owner,
+        next_step="Maya checks the export logs by 3 pm",
+    )
     conversation.refresh_from_db()
     return conversation
 

@@ -311,7 +311,8 @@ def test_patch_cannot_reopen_a_closed_conversation(api, agent):
 
 def test_patch_waiting_on_customer_without_a_next_step_is_refused(api, agent):
     conversation = new_conversation()
-    services.reply(conversation, text="Looking into it.", actor=agent)
+    services.assign_owner(conversation, to_agent=agent, actor=agent)
+    services.change_status(conversation, status="open", actor=agent)
 
     response = api.patch(f"/conversations/{conversation.pk}", {"status": "waiting_customer"})
 
@@ -416,7 +417,7 @@ def test_list_messages_returns_the_thread_in_time_order(api, agent, time_machine
     time_machine.move_to(WEDNESDAY_10AM, tick=False)
     conversation = new_conversation(text="The export does nothing.")
     time_machine.move_to(WEDNESDAY_10AM + timedelta(minutes=5), tick=False)
-    services.reply(conversation, text="Which browser do you use?", actor=agent)
+    services.reply(conversation, text="Which browser do you use?", actor=agent, next_step="We check and write back")
     time_machine.move_to(WEDNESDAY_10AM + timedelta(minutes=6), tick=False)
     services.add_note(conversation, text="Probably the Safari bug.", actor=agent)
     time_machine.move_to(WEDNESDAY_10AM + timedelta(minutes=9), tick=False)
@@ -438,7 +439,10 @@ def test_list_messages_returns_the_thread_in_time_order(api, agent, time_machine
 def test_reply_opens_a_new_conversation_and_makes_the_replier_its_owner(api, agent):
     conversation = new_conversation(channel="chat")
 
-    response = api.post(f"/conversations/{conversation.pk}/messages", {"kind": "reply", "text": "On it."})
+    response = api.post(
+        f"/conversations/{conversation.pk}/messages",
+        {"kind": "reply", "text": "On it.", "next_step": "We check and write back"},
+    )
 
     assert response.status_code == 201
     body = response.json()
@@ -456,7 +460,9 @@ def test_chat_reply_is_marked_sent_without_sending_mail(api, django_capture_on_c
     conversation = new_conversation(channel="chat")
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(f"/conversations/{conversation.pk}/messages", {"text": "On it."})
+        response = api.post(
+            f"/conversations/{conversation.pk}/messages", {"text": "On it.", "next_step": "We check and write back"}
+        )
 
     assert Message.objects.get(pk=response.json()["id"]).delivery_status == "sent"
     assert mailoutbox == []
@@ -468,7 +474,10 @@ def test_first_email_reply_is_mailed_to_the_customer_without_in_reply_to(
     conversation = new_conversation(channel="email", email="dana@example.com", subject="Export button")
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(f"/conversations/{conversation.pk}/messages", {"text": "Fixed, please retry."})
+        response = api.post(
+            f"/conversations/{conversation.pk}/messages",
+            {"text": "Fixed, please retry.", "next_step": "We check and write back"},
+        )
 
     [mail] = mailoutbox
     assert (mail.to, mail.subject, mail.body) == (
@@ -485,9 +494,15 @@ def test_second_email_reply_threads_on_the_first(api, django_capture_on_commit_c
     conversation = new_conversation(channel="email")
 
     with django_capture_on_commit_callbacks(execute=True):
-        api.post(f"/conversations/{conversation.pk}/messages", {"text": "Looking into it."})
+        api.post(
+            f"/conversations/{conversation.pk}/messages",
+            {"text": "Looking into it.", "next_step": "We check and write back"},
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        api.post(f"/conversations/{conversation.pk}/messages", {"text": "Fixed, please retry."})
+        api.post(
+            f"/conversations/{conversation.pk}/messages",
+            {"text": "Fixed, please retry.", "next_step": "We check and write back"},
+        )
 
     first, second = mailoutbox
     assert second.extra_headers["In-Reply-To"] == first.extra_headers["Message-ID"]
@@ -531,7 +546,10 @@ def customer_wrote_again(agent):
 def test_reply_written_before_a_newer_customer_message_is_held(api, customer_wrote_again):
     conversation, seen = customer_wrote_again
 
-    response = api.post(f"/conversations/{conversation.pk}/messages", {"text": "Fixed!", "seen_message_id": seen.pk})
+    response = api.post(
+        f"/conversations/{conversation.pk}/messages",
+        {"text": "Fixed!", "seen_message_id": seen.pk, "next_step": "We check and write back"},
+    )
 
     assert response.status_code == 409
     assert response.json() == {
@@ -545,7 +563,8 @@ def test_held_reply_goes_out_when_forced(api, customer_wrote_again):
     conversation, seen = customer_wrote_again
 
     response = api.post(
-        f"/conversations/{conversation.pk}/messages", {"text": "Fixed!", "seen_message_id": seen.pk, "force": True}
+        f"/conversations/{conversation.pk}/messages",
+        {"text": "Fixed!", "seen_message_id": seen.pk, "force": True, "next_step": "We check and write back"},
     )
 
     assert response.status_code == 201

@@ -40,7 +40,9 @@ def test_perceived_urgency_pulls_the_first_reply_earlier():
 def test_reply_takes_ownership_opens_and_starts_the_update_cadence(agent):
     conversation = new_conversation(level=2)
 
-    services.reply(conversation, text="On it: checking the double charge now.", actor=agent)
+    services.reply(
+        conversation, text="On it: checking the double charge now.", actor=agent, next_step="We check and write back"
+    )
     conversation.refresh_from_db()
 
     assert (conversation.status, conversation.owner, conversation.reply_count) == (Status.OPEN, agent, 1)
@@ -51,7 +53,12 @@ def test_reply_takes_ownership_opens_and_starts_the_update_cadence(agent):
 def test_reply_by_a_collaborator_keeps_the_owner(agent, other_agent):
     conversation = owned_conversation(agent)
 
-    services.reply(conversation, text="Tom from billing here: the refund left today.", actor=other_agent)
+    services.reply(
+        conversation,
+        text="Tom from billing here: the refund left today.",
+        actor=other_agent,
+        next_step="We check and write back",
+    )
     conversation.refresh_from_db()
 
     assert conversation.owner == agent
@@ -68,21 +75,29 @@ def test_reply_is_held_when_the_customer_wrote_meanwhile(agent):
     )
 
     with pytest.raises(services.ReplyHeld) as held:
-        services.reply(conversation, text="Fixed!", actor=agent, seen_message_id=seen)
+        services.reply(
+            conversation, text="Fixed!", actor=agent, seen_message_id=seen, next_step="We check and write back"
+        )
 
     assert held.value.code == "reply_held"
     assert not Message.objects.filter(text="Fixed!").exists()
-    services.reply(conversation, text="Fixed!", actor=agent, seen_message_id=seen, force=True)
+    services.reply(
+        conversation, text="Fixed!", actor=agent, seen_message_id=seen, force=True, next_step="We check and write back"
+    )
     assert Message.objects.filter(text="Fixed!").exists()
 
 
 def test_reply_is_held_when_another_agent_replied_meanwhile(agent, other_agent):
     conversation = owned_conversation(agent)
     seen = Message.objects.filter(conversation=conversation).latest("id").pk
-    services.reply(conversation, text="Tom here, I answered already.", actor=other_agent)
+    services.reply(
+        conversation, text="Tom here, I answered already.", actor=other_agent, next_step="We check and write back"
+    )
 
     with pytest.raises(services.ReplyHeld):
-        services.reply(conversation, text="Me too", actor=agent, seen_message_id=seen)
+        services.reply(
+            conversation, text="Me too", actor=agent, seen_message_id=seen, next_step="We check and write back"
+        )
 
 
 def test_own_notes_do_not_hold_a_reply(agent):
@@ -90,7 +105,9 @@ def test_own_notes_do_not_hold_a_reply(agent):
     seen = Message.objects.filter(conversation=conversation).latest("id").pk
     services.add_note(conversation, text="Checked logs", actor=agent)
 
-    message = services.reply(conversation, text="Found it", actor=agent, seen_message_id=seen)
+    message = services.reply(
+        conversation, text="Found it", actor=agent, seen_message_id=seen, next_step="We check and write back"
+    )
 
     assert message.kind == MessageKind.OUTBOUND
 
@@ -140,10 +157,19 @@ def test_opening_needs_an_owner(agent):
 
 def test_waiting_needs_a_next_step(agent):
     conversation = new_conversation()
-    services.reply(conversation, text="Could you send a screenshot?", actor=agent)
+    services.assign_owner(conversation, to_agent=agent, actor=agent)
+    services.change_status(conversation, status=Status.OPEN, actor=agent)
 
     with pytest.raises(DomainError, match="next_step_required"):
         services.change_status(conversation, status=Status.WAITING_CUSTOMER, actor=agent)
+
+
+def test_a_reply_without_any_next_step_is_refused(agent):
+    conversation = new_conversation()
+
+    with pytest.raises(DomainError, match="next_step_required"):
+        services.reply(conversation, text="Looking into it.", actor=agent)
+    assert conversation.messages.filter(kind="outbound").count() == 0
 
 
 def test_closed_is_final_and_a_new_message_starts_a_follow_up(agent):
@@ -359,7 +385,9 @@ def test_reply_delivers_email_threaded_on_the_customer_message(agent, mailoutbox
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        reply = services.reply(message.conversation, text="Here to help.", actor=agent)
+        reply = services.reply(
+            message.conversation, text="Here to help.", actor=agent, next_step="We check and write back"
+        )
 
     reply.refresh_from_db()
     assert reply.delivery_status == "sent"

@@ -89,6 +89,7 @@ def add_message(request: AuthedRequest, conversation_id: int, payload: MessageIn
             seen_message_id=payload.seen_message_id,
             force=payload.force,
             next_step=payload.next_step,
+            promise_due=payload.promise_due,
         )
     return Status(201, selectors.get_message(message.pk))
 

@@ -3,6 +3,7 @@
 from django import forms
 
 from unstuck.accounts.models import Agent
+from unstuck.momentum.services.promises import PROMISE_CHOICES
 
 from .models import Category, Channel, Level, NextStepBy, Status, Temperature
 
@@ -13,6 +14,10 @@ class ReplyForm(forms.Form):
     seen_message_id = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     force = forms.BooleanField(required=False, widget=forms.HiddenInput)
     next_step = forms.CharField(max_length=500, required=False)
+    promise = forms.ChoiceField(required=False, choices=PROMISE_CHOICES)
+    promise_at = forms.DateTimeField(
+        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), input_formats=["%Y-%m-%dT%H:%M"]
+    )
 
 
 class OwnerForm(forms.Form):

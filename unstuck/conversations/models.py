@@ -97,6 +97,9 @@ class Conversation(TimeStampedModel):
     stuck_seconds = models.PositiveIntegerField(default=0)
     stuck_counted_until = models.DateTimeField(null=True, blank=True)
     felt_stuck = models.BooleanField(default=False)
+    # Which deadline the sweep last nudged about, and how far (1 due soon, 2 overdue, 3 lead told).
+    nudged_for = models.DateTimeField(null=True, blank=True)
+    nudge_stage = models.PositiveSmallIntegerField(default=0)
     first_replied_at = models.DateTimeField(null=True, blank=True)
     last_heard_at = models.DateTimeField(null=True, blank=True)  # the customer last heard from a person here
     last_customer_message_at = models.DateTimeField(null=True, blank=True)

@@ -34,6 +34,10 @@ class ConversationOut(Schema):
     first_reply_due: datetime | None
     next_update_due: datetime | None
     due_at: datetime | None
+    resolution_due: datetime | None
+    promise_due: datetime | None
+    stuck_seconds: int
+    felt_stuck: bool
     last_heard_at: datetime | None
     merged_into_id: int | None
     created_at: datetime
@@ -142,6 +146,9 @@ class MessageIn(Schema):
     seen_message_id: int | None = Field(None, ge=0)
     force: bool = False
     next_step: str | None = Field(None, max_length=500)
+    promise_due: datetime | None = Field(
+        None, description="A reply only: when we will write again; written into the reply, due if sooner than cadence."
+    )
 
 
 class MergeIn(Schema):

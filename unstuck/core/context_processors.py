@@ -15,4 +15,11 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
     if agent is None:
         return {}
     levels = [(1, "Outage"), (2, "Money"), (3, "Defect"), (4, "Guidance"), (5, "Feedback")]
-    return {"me": agent, "inbox_counts": inbox_counts(agent), "level_names": levels}
+    from unstuck.momentum.selectors import unread_nudge_count
+
+    return {
+        "me": agent,
+        "inbox_counts": inbox_counts(agent),
+        "level_names": levels,
+        "nudge_count": unread_nudge_count(agent),
+    }

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from unstuck.accounts.models import Agent
 from unstuck.conversations.models import Conversation, Message, MessageKind, Temperature, Trend
 from unstuck.conversations.policy import DEFAULT_TARGETS, DeskPolicy, Target
 
-from .models import Call, DeskCalendar, LevelPolicy, Nudge, Routing, ScopeCheck, SideMessage
+from .models import (
+    Call,
+    Collaborator,
+    DeskCalendar,
+    LevelPolicy,
+    Nudge,
+    NudgeKind,
+    Promise,
+    PromiseStatus,
+    Routing,
+    ScopeCheck,
+    SideMessage,
+)
 
 
 def desk_calendar() -> DeskCalendar:
@@ -56,9 +69,11 @@ def routing() -> Routing:
 
 
 def unread_nudges(agent: Agent) -> QuerySet[Nudge]:
+    """Nudges still worth reading: about the deadline the conversation has now (a sent update retires them)."""
+    current = Q(due_at=F("conversation__due_at")) | Q(kind__in=[NudgeKind.PROMISE_BROKEN, NudgeKind.SCOPE_CHECK])
     return (
-        Nudge.objects.filter(agent=agent, read_at__isnull=True, conversation__is_active__in=[True])
-        .select_related("conversation")
+        Nudge.objects.filter(current, agent=agent, read_at__isnull=True, conversation__is_active__in=[True])
+        .select_related("conversation__customer")
         .order_by("due_at")
     )
 
@@ -84,6 +99,14 @@ def calls_without_outcome() -> QuerySet[Call]:
         Call.objects.filter(outcome_kind="", conversation__is_active__in=[True])
         .select_related("conversation", "logged_by__user")
         .order_by("-started_at")
+    )
+
+
+def recent_broken_promises() -> QuerySet[Promise]:
+    return (
+        Promise.objects.filter(status=PromiseStatus.BROKEN)
+        .select_related("conversation", "made_by__user")
+        .order_by("-due_at")
     )
 
 
@@ -152,3 +175,59 @@ def felt_stuck_share(since: datetime | None = None) -> tuple[int, int]:
         qs = qs.filter(created_at__gte=since)
     stats = qs.aggregate(total=Count("id"), stuck=Count("id", filter=Q(felt_stuck=True)))
     return stats["stuck"], stats["total"]
+
+
+@dataclass
+class ConversationMomentum:
+    """Everything the conversation page shows about momentum, gathered in one place."""
+
+    due_state: str  # "", "due_soon" or "overdue"
+    stuck_seconds: int
+    felt_stuck: bool
+    promise: Promise | None
+    broken_promises: int
+    scope_check: ScopeCheck | None
+    collaborators: list[Collaborator]
+    side_messages: list[SideMessage]
+    calls: list[Call]
+    call_suggestion: str | None
+    nudges: list[Nudge]
+    overdue_by_cadence: bool = False
+    resolution_due: datetime | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def flagged_calls(self) -> list[Call]:
+        return [c for c in self.calls if c.flagged]
+
+
+def due_state(conversation: Conversation, now: datetime) -> str:
+    if conversation.due_at is None:
+        return ""
+    if conversation.due_at <= now:
+        return "overdue"
+    if conversation.due_at <= now + timedelta(minutes=15):
+        return "due_soon"
+    return ""
+
+
+def conversation_momentum(conversation: Conversation, agent: Agent | None = None) -> ConversationMomentum:
+    from unstuck.conversations import policy
+
+    now = timezone.now()
+    cadence = policy.cadence_minutes(conversation.level)
+    return ConversationMomentum(
+        due_state=due_state(conversation, now),
+        stuck_seconds=policy.stuck_seconds_now(conversation, now),
+        felt_stuck=conversation.felt_stuck or bool(conversation.due_at and conversation.due_at < now),
+        promise=conversation.promises.filter(status=PromiseStatus.PENDING).first(),
+        broken_promises=conversation.promises.filter(status=PromiseStatus.BROKEN).count(),
+        scope_check=latest_scope_check(conversation),
+        collaborators=list(conversation.collaborators.filter(active=True).select_related("agent__user", "team")),
+        side_messages=list(side_thread(conversation)),
+        calls=list(conversation.calls.select_related("logged_by__user", "outcome_owner__user")),
+        call_suggestion=call_suggestion(conversation) if conversation.is_active_status else None,
+        nudges=list(unread_nudges(agent).filter(conversation=conversation)) if agent else [],
+        overdue_by_cadence=bool(cadence and conversation.due_at and conversation.due_at + cadence < now),
+        resolution_due=conversation.resolution_due,
+    )

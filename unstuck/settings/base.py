@@ -145,6 +145,8 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 
 # How long a viewer counts as "present" on a conversation after their last heartbeat.
 PRESENCE_TTL_SECONDS = int(os.environ.get("PRESENCE_TTL_SECONDS", "20"))
+# Where agents reach the desk: links in notification emails.
+SITE_URL = os.environ.get("UNSTUCK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Whether a desk that never saved its routing settings assigns new conversations round-robin.
 AUTO_ASSIGN_DEFAULT = os.environ.get("UNSTUCK_AUTO_ASSIGN", "1") not in ("0", "false", "no")
 # Page size of inbox lists and API cursors.

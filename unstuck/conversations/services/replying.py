@@ -76,6 +76,9 @@ def reply(
     conversation = lock(conversation)
     if conversation.status == Status.CLOSED:
         raise DomainError("closed", "This conversation is closed; start a new one to write to the customer.")
+    if not (next_step or "").strip() and not conversation.next_step:
+        # An open conversation always says what happens next; the first reply is where it gets written.
+        raise DomainError("next_step_required", "Add the next step with your reply: what happens next, who does it?")
     if seen_message_id is not None and not force:
         newer = newer_messages(conversation, seen_message_id=seen_message_id, actor=actor)
         if newer:

@@ -23,7 +23,7 @@ from .detail import detail_context
 Action = Callable[[Conversation, dict, Agent], tuple[Conversation, str]]
 
 
-def _run(request: HttpRequest, pk: int, form_class: type[forms.Form], action: Action) -> HttpResponse:
+def run_action(request: HttpRequest, pk: int, form_class: type[forms.Form], action: Action) -> HttpResponse:
     agent = request.agent  # type: ignore[attr-defined]
     conversation = selectors.access_conversation(agent, pk)
     form = form_class(request.POST)
@@ -101,7 +101,7 @@ def _view(form_class: type[forms.Form], action: Action) -> Callable[[HttpRequest
     @agent_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        return _run(request, pk, form_class, action)
+        return run_action(request, pk, form_class, action)
 
     return view
 

@@ -4,10 +4,13 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from unstuck.accounts.models import Team
 from unstuck.accounts.selectors import list_agents
 from unstuck.core.decorators import agent_required
 from unstuck.core.errors import DomainError
 from unstuck.core.htmx import render_page, toast
+from unstuck.momentum import selectors as momentum_selectors
+from unstuck.momentum.services.promises import resolve_promise
 
 from .. import policy, selectors, services
 from ..forms import MergeForm, NextStepForm, OwnerForm, ReplyForm, StatusForm, TriageForm
@@ -37,9 +40,11 @@ def detail_context(request: HttpRequest, conversation: Conversation, **extra: ob
         "seen_message_id": thread[-1].pk if thread else 0,
         "agents": {a.pk: a for a in agents},
         "agent_list": agents,
+        "teams": list(Team.objects.all()),
         "timeline": selectors.list_customer_timeline(conversation.customer),
         "presences": selectors.list_present_agents(conversation, exclude=agent),
         "cadence": policy.cadence_label(conversation.level),
+        "momentum": momentum_selectors.conversation_momentum(conversation, agent),
         "stamp": live_stamp(conversation),
         "statuses": Status.choices,
         "reply_form": extra.pop("reply_form", None) or ReplyForm(initial={"kind": "reply"}),
@@ -103,6 +108,10 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
             if data["kind"] == "note":
                 services.add_note(conversation, text=data["text"], actor=agent)
             else:
+                calendar = momentum_selectors.desk_calendar()
+                promise_due = resolve_promise(
+                    data.get("promise") or "", data.get("promise_at"), tz=calendar.tz, end=calendar.end
+                )
                 services.reply(
                     conversation,
                     text=data["text"],
@@ -110,6 +119,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
                     seen_message_id=data.get("seen_message_id"),
                     force=bool(data.get("force")),
                     next_step=data.get("next_step") or None,
+                    promise_due=promise_due,
                 )
             form = ReplyForm(initial={"kind": data["kind"]})
         except services.ReplyHeld as held:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -67,3 +67,38 @@ def make_promise(conversation: Conversation, *, due: datetime, message: Message,
     conversation.promise_due = due
     record_event(kind="promise.made", actor=actor, conversation=conversation, after={"due_at": due.isoformat()})
     return promise
+
+
+PROMISE_CHOICES = [
+    ("", "No promise"),
+    ("1h", "In 1 hour"),
+    ("2h", "In 2 hours"),
+    ("4h", "In 4 hours"),
+    ("eod", "By the end of the working day"),
+    ("tomorrow", "Tomorrow morning"),
+    ("custom", "Pick a time…"),
+]
+
+
+def resolve_promise(
+    choice: str, custom: datetime | None, *, tz: str, end: time, now: datetime | None = None
+) -> datetime | None:
+    """Turn the composer's pick into an instant, in the desk's time zone; quarter-hours read better."""
+    now = now or timezone.now()
+    zone = ZoneInfo(tz)
+    local = now.astimezone(zone)
+    if not choice:
+        return None
+    if choice == "custom":
+        if custom is None:
+            raise DomainError("promise_time_required", "Pick the time you promise to write again.")
+        return custom if timezone.is_aware(custom) else custom.replace(tzinfo=zone)
+    if choice.endswith("h") and choice[:-1].isdigit():
+        due = local + timedelta(hours=int(choice[:-1]))
+        return (due + timedelta(minutes=(15 - due.minute % 15) % 15)).replace(second=0, microsecond=0)
+    if choice == "eod":
+        due = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+        return due if due > local + timedelta(minutes=30) else due + timedelta(days=1)
+    if choice == "tomorrow":
+        return (local + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    raise DomainError("invalid_promise", f"Unknown promise {choice!r}.")

@@ -548,6 +548,16 @@
   document.addEventListener("input", function (event) {
     if (event.target && event.target.id === "composer-text") updateComposerState();
   });
+  /* Promise picker: "Pick a time…" reveals the time field. */
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.id === "composer-promise") {
+      var at = document.getElementById("composer-promise-at");
+      if (at) {
+        at.hidden = event.target.value !== "custom";
+        if (!at.hidden) at.focus();
+      }
+    }
+  });
   document.addEventListener("showToast", onShowToast);
   document.addEventListener("htmx:afterSwap", function (event) {
     setup(event.target);

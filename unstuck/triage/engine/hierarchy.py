@@ -1,0 +1,236 @@
+"""The hierarchy model: level 1-5, the customer's perceived urgency and temperature, each with its reasons.
+
+A new desk has no history, so the first model is trained on the starter set shipped in the package
+(data/starter/level*.csv, written for Unstuck). Desks then add their agents' corrections as labels.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from . import semantic
+from .cues import Cues, cue_vector, find_cues
+from .textmodel import TextClassifier
+
+STARTER_DIR = Path(__file__).resolve().parent.parent / "data" / "starter"
+TEMPERATURES = ("calm", "warm", "hot")
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    level: int
+    urgent: bool | None = None
+    temperature: str | None = None
+
+
+@dataclass
+class Reading:
+    """Everything the hierarchy model says about one message."""
+
+    level: int
+    confidence: float
+    probabilities: dict[int, float]
+    urgent: bool
+    urgency_score: float
+    temperature: str
+    heat: float  # 0 calm .. 2 hot, continuous, so the trend can compare messages
+    reasons: dict[str, list[str]] = field(default_factory=dict)
+
+
+def read_examples(path: Path | str, text: str | None = None) -> list[Example]:
+    """Rows of a CSV with columns text,level[,urgent,temperature]; unlabelled or malformed rows are skipped."""
+    handle = io.StringIO(text) if text is not None else open(path, encoding="utf-8", newline="")  # noqa: SIM115
+    with handle:
+        rows = []
+        for row in csv.DictReader(handle):
+            try:
+                level = int(str(row.get("level", "")).strip())
+            except ValueError:
+                continue
+            body = (row.get("text") or "").strip()
+            if not body or level not in (1, 2, 3, 4, 5):
+                continue
+            urgent_raw = (row.get("urgent") or "").strip().lower()
+            temperature = (row.get("temperature") or "").strip().lower()
+            rows.append(
+                Example(
+                    text=body,
+                    level=level,
+                    urgent=urgent_raw == "yes" if urgent_raw in ("yes", "no") else None,
+                    temperature=temperature if temperature in TEMPERATURES else None,
+                )
+            )
+    return rows
+
+
+def starter_files() -> list[Path]:
+    return sorted(STARTER_DIR.glob("*.csv"))
+
+
+def starter_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in starter_files():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def load_starter() -> list[Example]:
+    examples: list[Example] = []
+    for path in starter_files():
+        examples.extend(read_examples(path))
+    return examples
+
+
+@lru_cache(maxsize=1)
+def _vader() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+def sentiment(text: str) -> dict[str, float]:
+    return dict(_vader().polarity_scores(text[:2000]))
+
+
+def _temperature_dense(texts: Sequence[str]) -> np.ndarray:
+    rows = []
+    for text in texts:
+        cues = find_cues(text)
+        scores = sentiment(text)
+        rows.append([scores["neg"], scores["pos"], max(0.0, -scores["compound"]), *cue_vector(cues)])
+    return np.asarray(rows, dtype=np.float64)
+
+
+def _cue_dense(texts: Sequence[str]) -> np.ndarray:
+    return np.asarray([cue_vector(find_cues(t)) for t in texts], dtype=np.float64)
+
+
+def _heat(cues: Cues, scores: dict[str, float]) -> float:
+    """A rule reading of temperature, 0 (calm) to 2 (hot), used with the model's probabilities."""
+    heat = 0.0
+    if "frustrated" in cues.temperature:
+        heat += 0.8
+    if "angry" in cues.temperature or "threat" in cues.temperature:
+        heat += 1.2
+    if "profanity" in cues.temperature:
+        heat += 1.4
+    if cues.shouting:
+        heat += 1.0
+    heat += 0.25 * min(cues.repeated_punct, 2)
+    if scores["compound"] <= -0.6:
+        heat += 0.5
+    return min(heat, 2.0)
+
+
+class HierarchyModel:
+    """Level, urgency and temperature classifiers trained together on the same examples."""
+
+    def __init__(self, *, engine: str = "default", version: str = "") -> None:
+        self.engine = engine
+        self.version = version
+        self.level_model = TextClassifier(
+            engine=engine, C=10.0, class_weight="balanced", dense=_cue_dense, dense_weight=1.0, embed_weight=1.0
+        )
+        self.temperature_model = TextClassifier(
+            engine="default", C=2.0, class_weight="balanced", char=False, dense=_temperature_dense, dense_weight=2.0
+        )
+        self.urgent_model = TextClassifier(
+            engine="default", C=2.0, class_weight="balanced", char=False, dense=_cue_dense, dense_weight=2.0
+        )
+        self.has_temperature = False
+        self.has_urgent = False
+        self.n_train = 0
+        self.train_seconds = 0.0
+
+    def fit(self, examples: Sequence[Example], *, weights: Sequence[float] | None = None) -> HierarchyModel:
+        started = time.perf_counter()
+        texts = [e.text for e in examples]
+        w = np.asarray(weights if weights is not None else [1.0] * len(examples))
+        embeddings = semantic.encode(texts) if self.engine == "semantic" else None
+        self.level_model.fit(texts, [e.level for e in examples], embeddings=embeddings, sample_weight=w)
+        temps = [(e.text, e.temperature) for e in examples if e.temperature]
+        if len({t for _, t in temps}) >= 2:
+            self.temperature_model.fit([t for t, _ in temps], [label for _, label in temps])
+            self.has_temperature = True
+        urgent = [(e.text, e.urgent) for e in examples if e.urgent is not None]
+        if len({u for _, u in urgent}) == 2:
+            self.urgent_model.fit([t for t, _ in urgent], [bool(u) for _, u in urgent])
+            self.has_urgent = True
+        self.n_train = len(examples)
+        self.train_seconds = time.perf_counter() - started
+        return self
+
+    # -- reading one message ----------------------------------------------------------------------------------
+    def read(self, text: str, *, embedding: np.ndarray | None = None) -> Reading:
+        cues = find_cues(text)
+        scores = sentiment(text)
+        probs = self.level_model.probabilities([text], embeddings=embedding)[0]
+        classes = [int(c) for c in self.level_model.classes_]
+        best = int(np.argmax(probs))
+        level = classes[best]
+        reasons: dict[str, list[str]] = {}
+        phrases = cues.level_phrases(level, limit=3)
+        terms = [t for t in self.level_model.top_terms(text, level, k=3) if not any(t in p for p in phrases)]
+        reasons["level"] = [*phrases, *terms][:4]
+        urgent, urgency_score, reasons["urgency"] = self._urgency(text, cues)
+        temperature, heat, reasons["temperature"] = self._temperature(text, cues, scores)
+        return Reading(
+            level=level,
+            confidence=float(probs[best]),
+            probabilities={c: float(p) for c, p in zip(classes, probs, strict=True)},
+            urgent=urgent,
+            urgency_score=urgency_score,
+            temperature=temperature,
+            heat=heat,
+            reasons=reasons,
+        )
+
+    def _urgency(self, text: str, cues: Cues) -> tuple[bool, float, list[str]]:
+        reasons = [p for found in cues.urgency.values() for p in found][:4]
+        if cues.shouting:
+            reasons.append("shouting (capitals)")
+        if cues.repeated_punct:
+            reasons.append("repeated !/?")
+        model_p = 0.0
+        if self.has_urgent:
+            probs = self.urgent_model.probabilities([text])[0]
+            model_p = float(probs[self.urgent_model.classes_.index(True)])
+        strong = {"urgent", "nothing_works"} & set(cues.urgency)
+        rule = 1.0 if strong else 0.5 * len(set(cues.urgency)) + 0.3 * cues.shouting + 0.2 * bool(cues.repeated_punct)
+        score = max(model_p, min(rule, 1.0)) if self.has_urgent else min(rule, 1.0)
+        return score >= 0.5, round(score, 3), reasons
+
+    def _temperature(self, text: str, cues: Cues, scores: dict[str, float]) -> tuple[str, float, list[str]]:
+        heat = _heat(cues, scores)
+        reasons = [p for found in cues.temperature.values() for p in found][:4]
+        if cues.shouting:
+            reasons.append("shouting (capitals)")
+        if scores["compound"] <= -0.5:
+            reasons.append(f"negative tone ({scores['compound']:+.2f})")
+        if self.has_temperature:
+            probs = self.temperature_model.probabilities([text])[0]
+            p = {c: float(v) for c, v in zip(self.temperature_model.classes_, probs, strict=True)}
+            model_heat = p.get("warm", 0.0) + 2 * p.get("hot", 0.0)
+            heat = 0.5 * heat + 0.5 * model_heat
+        temperature = "hot" if heat >= 1.25 else "warm" if heat >= 0.6 else "calm"
+        return temperature, round(heat, 3), reasons
+
+
+def train_starter(engine: str = "default") -> HierarchyModel:
+    examples = load_starter()
+    if not examples:
+        raise FileNotFoundError(f"No starter examples under {STARTER_DIR}.")
+    model = HierarchyModel(
+        engine=engine, version=f"starter-{starter_fingerprint()}{'-sem' if engine == 'semantic' else ''}"
+    )
+    return model.fit(examples)

@@ -1,0 +1,241 @@
+"""Triage of one inbound message: read it, weigh recent similar messages, and set what no agent has set."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from unstuck.conversations.models import Category, Conversation, Event, Message, MessageKind, Trend
+from unstuck.conversations.services.common import save_with_clocks
+from unstuck.conversations.services.events import record_event
+
+from .. import store
+from ..engine import semantic
+from ..engine.cues import find_cues
+from ..engine.hierarchy import Reading
+from ..engine.similarity import cosine, signature
+from ..models import TriageDecision
+
+logger = logging.getLogger(__name__)
+
+BURST_WINDOW = timedelta(minutes=30)
+BURST_MIN = 3  # this message and two similar ones from other conversations
+BURST_SIMILARITY = 0.45
+BURST_SCAN_LIMIT = 400
+CATEGORY_MIN_CONFIDENCE = 0.35
+FAILURE_LEVELS = (1, 3)
+# Events written when a person set a triage field; triage never overrides those fields afterwards.
+HUMAN_KINDS = ("level.changed", "category.changed", "temperature.changed", "urgency.changed", "triage.set")
+HEAT_STEPS = ("calm", "warm", "hot")
+
+
+@dataclass
+class Burst:
+    size: int
+    conversation_ids: list[int]
+    topics: list[str]
+
+
+def triage_inbound(message: Message) -> None:
+    """Called inside receive_message's transaction; a failure here is logged and never reaches the caller."""
+    if message.kind != MessageKind.INBOUND:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a failed triage leaves the received message intact
+            _triage(message)
+    except Exception:
+        logger.exception("triage.failed", extra={"message_id": message.pk})
+
+
+def human_fields(conversation: Conversation) -> set[str]:
+    """Triage fields a person has set on this conversation (agents' changes and pre-triage via the API)."""
+    fields: set[str] = set()
+    for after in Event.objects.filter(conversation=conversation, kind__in=HUMAN_KINDS).values_list("after", flat=True):
+        fields.update(after or {})
+    return fields
+
+
+def find_burst(text_signature: list[str], topics: list[str], *, conversation: Conversation, now) -> Burst:  # type: ignore[no-untyped-def]
+    """Similar messages from other conversations in the last 30 minutes: many mild reports can be one outage."""
+    recent = (
+        TriageDecision.objects.filter(created_at__gte=now - BURST_WINDOW)
+        .exclude(conversation=conversation)
+        .order_by("-id")
+        .values_list("conversation_id", "signature", "topics")[:BURST_SCAN_LIMIT]
+    )
+    failure_topics = {t for t in topics if t.startswith("1:")}
+    similar: dict[int, set[str]] = {}
+    for conversation_id, other_signature, other_topics in recent:
+        score = cosine(text_signature, other_signature or [])
+        shared = failure_topics & set(other_topics or [])
+        if score >= BURST_SIMILARITY or (shared and score >= 0.2):
+            similar.setdefault(conversation_id, set()).update(shared)
+    shared_topics = sorted(set().union(*similar.values())) if similar else []
+    return Burst(size=1 + len(similar), conversation_ids=sorted(similar), topics=shared_topics)
+
+
+def perceived_urgency_for(reading: Reading, level: int) -> int:
+    """The customer's own sense of urgency on the 1-5 scale: urgent wording pulls it up, never down."""
+    if not reading.urgent:
+        return level
+    return 1 if reading.urgency_score >= 0.9 else min(level, 2)
+
+
+def _unanswered_follow_ups(conversation: Conversation, message: Message) -> int:
+    """Customer messages since our last reply, this one included: repeated follow-ups mean rising pressure."""
+    last_reply = conversation.last_heard_at
+    inbound = Message.objects.filter(conversation=conversation, kind=MessageKind.INBOUND)
+    if last_reply is not None:
+        inbound = inbound.filter(created_at__gt=last_reply)
+    return inbound.count()
+
+
+def _trend(previous: TriageDecision | None, heat: float) -> str:
+    if previous is None:
+        return Trend.STEADY
+    if heat >= previous.heat + 0.3:
+        return Trend.RISING
+    if heat <= previous.heat - 0.3:
+        return Trend.FALLING
+    return Trend.STEADY
+
+
+def _triage(message: Message) -> TriageDecision:
+    started = time.perf_counter()
+    conversation = message.conversation
+    now = timezone.now()
+    engine = store.serving_engine()
+    hierarchy = store.active_hierarchy(engine)
+    categories = store.active_category(engine)
+    needs_embedding = engine == "semantic"
+    embedding: np.ndarray | None = semantic.encode([message.text]) if needs_embedding else None
+    reading = hierarchy.read(message.text, embedding=embedding)
+    reasons = dict(reading.reasons)
+    previous = TriageDecision.objects.filter(conversation=conversation).order_by("-id").first()
+    first = previous is None
+
+    cues = find_cues(message.text)
+    text_signature = signature(message.text)
+    topics = cues.topics()
+    burst = find_burst(text_signature, topics, conversation=conversation, now=now)
+    level = reading.level
+    if burst.size >= BURST_MIN:
+        reasons["burst"] = [f"{burst.size} similar messages in {int(BURST_WINDOW.total_seconds() // 60)} min"]
+        failure_p = sum(reading.probabilities.get(lv, 0.0) for lv in FAILURE_LEVELS)
+        if level in FAILURE_LEVELS or failure_p >= 0.5:
+            if level != 1:
+                reasons["level"] = [f"outage burst ({burst.size} similar in 30 min)", *reasons["level"]][:4]
+            level = 1
+
+    heat = reading.heat
+    follow_ups = _unanswered_follow_ups(conversation, message)
+    urgent, urgency_score = reading.urgent, reading.urgency_score
+    if follow_ups >= 2:
+        heat = min(2.0, heat + 0.3 * (follow_ups - 1))
+        urgency_score = min(1.0, urgency_score + 0.3 * (follow_ups - 1))
+        urgent = urgency_score >= 0.5
+        note = f"{follow_ups} messages without a reply"
+        reasons["urgency"] = [*reasons.get("urgency", []), note]
+        reasons["temperature"] = [*reasons.get("temperature", []), note]
+    temperature = "hot" if heat >= 1.25 else "warm" if heat >= 0.6 else "calm"
+    reading.urgent, reading.urgency_score = urgent, urgency_score
+    trend = _trend(previous, heat)
+
+    category: Category | None = None
+    category_confidence: float | None = None
+    if categories is not None:
+        guess = categories.guess(message.text, embedding=embedding)
+        if guess.confidence >= CATEGORY_MIN_CONFIDENCE:
+            category = Category.objects.filter(pk=guess.label).first()
+            category_confidence = guess.confidence
+            if category is not None:
+                reasons["category"] = guess.terms
+
+    decision = TriageDecision(
+        conversation=conversation,
+        message=message,
+        level=level,
+        level_confidence=round(reading.confidence, 3),
+        urgent=urgent,
+        urgency_score=round(urgency_score, 3),
+        perceived_urgency=perceived_urgency_for(reading, level),
+        temperature=temperature,
+        temperature_trend=trend,
+        heat=round(heat, 3),
+        category=category,
+        category_confidence=None if category_confidence is None else round(category_confidence, 3),
+        reasons=reasons,
+        burst_size=burst.size,
+        burst_window_minutes=int(BURST_WINDOW.total_seconds() // 60),
+        signature=text_signature,
+        topics=topics,
+        model_version=hierarchy.version,
+        category_model_version=categories.version if categories is not None else "",
+        engine=engine,
+        created_at=now,
+    )
+    decision.applied = _apply(conversation, decision, first=first)
+    decision.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+    decision.save()
+    return decision
+
+
+def _apply(conversation: Conversation, decision: TriageDecision, *, first: bool) -> list[str]:
+    """Set the fields triage owns: the level only from the first message, and never a field a person set."""
+    human = human_fields(conversation)
+    before: dict[str, object] = {}
+    changes: dict[str, object] = {}
+
+    def propose(field: str, value: object) -> None:
+        current = getattr(conversation, field)
+        if field not in human and current != value:
+            before[field], changes[field] = current, value
+
+    if first and conversation.level is None:
+        propose("level", decision.level)
+    if first or (conversation.perceived_urgency or 6) > decision.perceived_urgency:
+        propose("perceived_urgency", decision.perceived_urgency)
+    propose("temperature", decision.temperature)
+    if "temperature" not in human:
+        propose("temperature_trend", decision.temperature_trend)
+    if first and decision.category is not None and conversation.category_id is None:
+        propose("category", decision.category)
+    for field, value in changes.items():
+        setattr(conversation, field, value)
+    if changes:
+        save_with_clocks(conversation, *changes)
+    label = lambda v: v.name if isinstance(v, Category) else v  # noqa: E731
+    record_event(
+        kind="triage.auto",
+        actor=None,
+        conversation=conversation,
+        before={k: label(v) for k, v in before.items()},
+        after={
+            **{k: label(v) for k, v in changes.items()},
+            "summary": summary(decision),
+            "model_version": decision.model_version,
+        },
+    )
+    return sorted(changes)
+
+
+def summary(decision: TriageDecision) -> str:
+    """One line for the timeline: "level 2 (0.81): 'charged twice', 'refund' · warm · urgent"."""
+    phrases = ", ".join(f"'{p}'" for p in decision.reasons.get("level", [])[:3])
+    parts = [f"level {decision.level} ({decision.level_confidence:.2f})" + (f": {phrases}" if phrases else "")]
+    parts.append(
+        decision.temperature + ("" if decision.temperature_trend == Trend.STEADY else f", {decision.temperature_trend}")
+    )
+    if decision.urgent:
+        parts.append("urgent")
+    if decision.category is not None:
+        parts.append(f"category {decision.category.name}")
+    if decision.burst_size >= BURST_MIN:
+        parts.append(f"burst of {decision.burst_size} in {decision.burst_window_minutes} min")
+    return " · ".join(parts)

@@ -56,6 +56,9 @@ class ApiClient:
     def patch(self, path: str, body):
         return self._call("patch", path, body)
 
+    def put(self, path: str, body):
+        return self._call("put", path, body)
+
 
 def api_client_for(agent) -> ApiClient:
     _, key = issue_api_token(agent, name="tests", actor=agent)

@@ -40,10 +40,6 @@ def _first_sentence(text: str, limit: int = 220) -> str:
     return sentence
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
-
-
 def _since(last: datetime | None, now: datetime) -> str:
     if last is None:
         return "since you wrote"
@@ -97,7 +93,7 @@ def draft_update(conversation: Conversation, *, agent: Agent, now: datetime | No
         .first()
     )
     if note is not None:
-        body.append(f"Where things stand: {_lower_first(_first_sentence(note.text))}")
+        body.append(f"Where things stand: {_first_sentence(note.text)}")
         facts.append("the latest internal note (check nothing internal slips through)")
     check = conversation.scope_checks.exclude(finished_at=None).filter(finished_at__gt=last_heard).first()
     if check is not None:
@@ -119,7 +115,7 @@ def draft_update(conversation: Conversation, *, agent: Agent, now: datetime | No
             NextStepBy.CUSTOMER: "What would help from you: ",
             NextStepBy.THIRD_PARTY: "What we are waiting for: ",
         }.get(NextStepBy(conversation.next_step_by), "Next: ")
-        lines.append(f"{who}{_lower_first(step)}.")
+        lines.append(f"{who}{step}.")
         facts.append("the next step")
     elapsed = now - last_heard
     facts.append(f"{_duration(elapsed)} since the customer last heard from a person here")

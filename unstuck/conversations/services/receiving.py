@@ -40,6 +40,7 @@ def receive_message(
     html: str = "",
     external_id: str = "",
     conversation: Conversation | None = None,
+    route: bool = True,
 ) -> Message:
     """File a customer's message: find the person, find or start the conversation, reopen if needed.
 
@@ -109,7 +110,7 @@ def receive_message(
     record_event(kind="message.received", actor=None, conversation=conversation, after={"message_id": message.pk})
     index_message(message)
     triage_services.triage_inbound(message)
-    if conversation.owner_id is None:
+    if route and conversation.owner_id is None:
         from unstuck.momentum.services.assignment import auto_assign
 
         auto_assign(conversation)
@@ -140,6 +141,7 @@ def open_conversation(
         subject=subject,
         html=html,
         external_id=external_id,
+        route=False,  # routed below, once the caller's triage is applied
     )
     conversation = message.conversation
     changes = {
@@ -161,4 +163,8 @@ def open_conversation(
             conversation=conversation,
             after={k: (v.name if isinstance(v, Category) else v) for k, v in changes.items()},
         )
+    if conversation.owner_id is None:
+        from unstuck.momentum.services.assignment import auto_assign
+
+        auto_assign(conversation)
     return conversation

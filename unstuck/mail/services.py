@@ -125,7 +125,7 @@ def _file_customer_message(parsed: ParsedEmail) -> Message:
         external_id=parsed.message_id,
         conversation=selectors.find_thread_conversation(parsed),
     )
-    if not message.attachments.exists():
+    if parsed.attachments and not message.attachments.exists():
         _store_attachments(message, parsed)
     return message
 

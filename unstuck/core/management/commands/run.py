@@ -43,14 +43,22 @@ class Command(BaseCommand):
             }
             worker = subprocess.Popen([sys.executable, "-m", "unstuck.cli", "worker"], env=env)
             self.stdout.write(f"Worker started (pid {worker.pid}).")
+        smtp = None
+        smtp_port = os.environ.get("UNSTUCK_SMTP_PORT")
+        if smtp_port:
+            # Inbound mail over SMTP beside the web server, e.g. for an MTA relaying the support address here.
+            smtp = subprocess.Popen([sys.executable, "-m", "unstuck.cli", "smtp-listen", "--port", smtp_port])
+            self.stdout.write(f"SMTP listener started on port {smtp_port} (pid {smtp.pid}).")
         url = f"http://{options['host']}:{options['port']}"
         self.stdout.write(self.style.SUCCESS(f"Unstuck is running at {url}  (API docs: {url}/api/v1/docs)"))
         try:
             uvicorn.run("unstuck.asgi:application", host=options["host"], port=options["port"], log_level="warning")
         finally:
-            if worker is not None:
-                worker.terminate()
+            for child in (worker, smtp):
+                if child is None:
+                    continue
+                child.terminate()
                 try:
-                    worker.wait(timeout=10)
+                    child.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    worker.kill()
+                    child.kill()

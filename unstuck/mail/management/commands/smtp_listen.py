@@ -1,3 +1,4 @@
+import logging
 import signal
 import threading
 from typing import Any
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=2525)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
         controller = start_listener(options["host"], options["port"])
         self.stdout.write(f"Listening for mail on {options['host']}:{options['port']}")
         stop = threading.Event()

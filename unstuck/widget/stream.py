@@ -11,7 +11,7 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -21,7 +21,26 @@ from django.http import HttpRequest, StreamingHttpResponse
 
 from . import conf, selectors
 
-Poll = Callable[[uuid.UUID, int], list[dict[str, Any]]]
+# How often a stream re-reads which conversation it follows (a new chat, a follow-up, a merge).
+RESOLVE_EVERY_SECONDS = 5.0
+
+
+class ReplyPoller:
+    """One stream's reads: the visitor's conversation (re-resolved now and then) and new replies in it."""
+
+    def __init__(self, key: uuid.UUID) -> None:
+        self.key = key
+        self.conversation_id: int | None = None
+        self.resolved_at = -RESOLVE_EVERY_SECONDS
+
+    def __call__(self, last_id: int) -> list[dict[str, Any]]:
+        now = time.monotonic()
+        if self.conversation_id is None or now - self.resolved_at >= RESOLVE_EVERY_SECONDS:
+            self.conversation_id = selectors.current_conversation_id(self.key)
+            self.resolved_at = now
+        if self.conversation_id is None:
+            return []
+        return selectors.list_replies_after(self.conversation_id, last_id)
 
 
 def frame(payload: dict[str, Any]) -> str:
@@ -36,12 +55,13 @@ def _timing() -> tuple[float, float, float]:
     )
 
 
-def sync_frames(key: uuid.UUID, last_id: int, poll: Poll = selectors.replies_since) -> Iterator[str]:
+def sync_frames(key: uuid.UUID, last_id: int) -> Iterator[str]:
     poll_every, heartbeat, lifetime = _timing()
+    poll = ReplyPoller(key)
     yield "retry: 1000\n\n"
     started = beat = time.monotonic()
     while time.monotonic() - started < lifetime:
-        for payload in poll(key, last_id):
+        for payload in poll(last_id):
             last_id = payload["id"]
             yield frame(payload)
         if time.monotonic() - beat >= heartbeat:
@@ -50,13 +70,14 @@ def sync_frames(key: uuid.UUID, last_id: int, poll: Poll = selectors.replies_sin
         time.sleep(poll_every)
 
 
-async def async_frames(key: uuid.UUID, last_id: int, poll: Poll = selectors.replies_since) -> AsyncIterator[str]:
+async def async_frames(key: uuid.UUID, last_id: int) -> AsyncIterator[str]:
     poll_every, heartbeat, lifetime = _timing()
+    poll = ReplyPoller(key)
     yield "retry: 1000\n\n"
     started = beat = time.monotonic()
     try:
         while time.monotonic() - started < lifetime:
-            for payload in await sync_to_async(poll)(key, last_id):
+            for payload in await sync_to_async(poll)(last_id):
                 last_id = payload["id"]
                 yield frame(payload)
             if time.monotonic() - beat >= heartbeat:

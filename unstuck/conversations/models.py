@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db import models
 from django.utils import timezone
 
@@ -134,6 +136,12 @@ class Conversation(TimeStampedModel):
     def is_active_status(self) -> bool:
         """Like `is_active`, but read from the status in memory (the generated column refreshes on reload)."""
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_due_soon(self) -> bool:
+        """Inside the 15 minutes before its deadline: when the owner is nudged."""
+        now = timezone.now()
+        return self.due_at is not None and now <= self.due_at <= now + timedelta(minutes=15)
 
     @property
     def is_overdue(self) -> bool:

@@ -37,6 +37,18 @@ def humantime(moment: datetime | None) -> str:
     return humanize_delta(moment) if moment else "—"
 
 
+@register.filter
+def isotime(value: str | None) -> str:
+    """An ISO timestamp kept in an event, as local time a person reads: 'Wed 25 Mar, 12:00'."""
+    if not value:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return timezone.localtime(moment).strftime("%a %d %b, %H:%M")
+
+
 @register.simple_tag
 def reltime(moment: datetime | None, css_class: str = "") -> str:
     """A <time> element with human text, the full timestamp on hover, refreshed by app.js."""

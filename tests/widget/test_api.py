@@ -237,3 +237,38 @@ def test_writing_after_the_chat_was_closed_starts_a_follow_up_the_widget_then_sh
 
     assert follow_up != first.pk
     assert visitor.start(token=visitor.token).json()["conversation_id"] == follow_up
+
+
+def test_suggestions_while_typing_come_from_the_help_center_with_cors(visitor):
+    from tests.helpcenter.factories import article
+
+    refunds = article(title="Refunds and how long they take")
+    article(title="Exporting reports", body="Use Export on the reports page.", category_name="Reports")
+    assert visitor.start(token=visitor.token).json()["suggest_url"] == "/api/v1/widget/suggest"
+
+    response = visitor.client.get("/api/v1/widget/suggest", {"q": "when will my refund arrive"})
+
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert [s["title"] for s in response.json()] == [refunds.title]
+    assert response.json()[0]["url"].endswith(refunds.public_path)
+    assert visitor.client.get("/api/v1/widget/suggest", {"q": "re"}).json() == []
+
+
+def test_the_online_headline_uses_the_measured_typical_chat_reply(visitor, agent):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now() - timedelta(days=1)
+    for n, minutes in enumerate([2, 3, 3, 4, 9]):
+        with time_machine.travel(start + timedelta(hours=n), tick=False):
+            chat = WidgetClient()
+            chat.start()
+            conversation = Conversation.objects.get(pk=chat.say("Hello")["conversation_id"])
+        with time_machine.travel(start + timedelta(hours=n, minutes=minutes), tick=False):
+            agent_reply(conversation, "Hi!", agent)
+    mark_online(agent)
+
+    assert visitor.say("Anyone?")["availability"]["headline"] == "We usually reply in about 3 minutes"

@@ -11,11 +11,11 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
-from django.urls import NoReverseMatch, reverse
-from ninja import Router
+from django.urls import reverse
+from ninja import Query, Router
 
 from . import conf, ratelimit, selectors, services, stream
-from .schemas import EmailIn, EmailOut, MessageIn, MessageOut, SessionIn, SessionOut
+from .schemas import EmailIn, EmailOut, MessageIn, MessageOut, SessionIn, SessionOut, SuggestionOut
 
 router = Router(tags=["widget"], auth=None)
 
@@ -63,11 +63,8 @@ def _key(request: HttpRequest) -> uuid.UUID:
 
 
 def _suggest_url() -> str | None:
-    """The help center's as-you-type suggestions, once that app serves them."""
-    try:
-        return reverse("api-v1:help_suggest")
-    except NoReverseMatch:
-        return None
+    """Where the widget asks for article suggestions while the visitor types."""
+    return reverse("api-v1:widget_suggest")
 
 
 @router.post("/session", response=SessionOut)
@@ -118,11 +115,24 @@ def post_new_chat(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+@router.get("/suggest", response=list[SuggestionOut], url_name="widget_suggest")
+def get_suggestions(request: HttpRequest, q: str = Query("", max_length=300)) -> list[dict[str, Any]]:
+    """Up to 3 help-center articles for what the visitor is typing (the help center's ranking, with CORS)."""
+    from unstuck.helpcenter.selectors import suggest_articles
+
+    if len(q.strip()) < 3:
+        return []
+    return [
+        {"title": s.article.title, "url": request.build_absolute_uri(s.article.public_path)}
+        for s in suggest_articles(q, limit=3)
+    ]
+
+
 @router.get("/stream")
 def get_stream(request: HttpRequest) -> StreamingHttpResponse:
     """Server-sent events: each reply to the visitor's chat as `event: reply`, `id:` its message id."""
     return stream.stream_response(request, _key(request))
 
 
-for _path in ("/session", "/messages", "/email", "/new-chat", "/stream"):
+for _path in ("/session", "/messages", "/email", "/new-chat", "/suggest", "/stream"):
     router.add_api_operation(_path, ["OPTIONS"], _preflight, include_in_schema=False)

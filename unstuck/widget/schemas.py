@@ -16,7 +16,7 @@ class SessionOut(Schema):
     messages: list[dict[str, Any]]
     email: str  # set once the visitor asked for replies by email
     availability: dict[str, Any]
-    suggest_url: str | None
+    suggest_url: str | None  # article suggestions while typing
 
 
 class MessageIn(Schema):
@@ -38,3 +38,8 @@ class EmailOut(Schema):
     email: str
     reply_by: str | None
     headline: str
+
+
+class SuggestionOut(Schema):
+    title: str
+    url: str

@@ -20,7 +20,9 @@ LEVEL_CUES: dict[int, dict[str, str]] = {
         r"|\bwon'?t (?:load|open|start|launch) at all\b|\bblank (?:white )?(?:page|screen)\b|\bis down\b"
         r"|\bdown for (?:everyone|anyone|me)\b|\bsite (?:is )?down\b",
         "login": rf"\b{_NEG} (?:log ?in|login|sign ?in|signin|access (?:my|our|the) (?:account|app|site|dashboard))"
-        r"|\blocked out\b|\blogin (?:is )?(?:broken|failing|not working)",
+        r"|\blocked out\b|\blogin (?:is )?(?:broken|failing|not working)|\b(?:hacked|compromised)\b"
+        rf"|\b{_NEG} (?:get|getting) (?:in|into|back into)\b|\b(?:get|recover) (?:my|our) (?:account|email) back\b"
+        r"|\brecover (?:my|our) (?:account|email)\b",
         "install": rf"\b{_NEG} (?:install|start|launch|open|boot|connect)\b|\binstall(?:ation)? fail",
         "everyone": r"\b(?:nobody|no one|none of (?:us|our \w+)|all (?:of )?(?:our|my) (?:users|staff|customers)"
         r"|entire (?:team|company|office)|whole (?:team|company|office))\b",
@@ -99,6 +101,16 @@ _LEVEL = {level: _compile(groups) for level, groups in LEVEL_CUES.items()}
 _URGENCY = _compile(URGENCY_CUES)
 _TEMPERATURE = _compile(TEMPERATURE_CUES)
 _WORD = re.compile(r"[A-Za-z]{3,}")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+_HANDLE = re.compile(r"(?<!\w)@\w+|https?://\S+|\bwww\.\S+")
+
+
+def normalize(text: str) -> str:
+    """Curly quotes become straight (so "can’t" reads as "can't"); @handles and links carry no meaning here."""
+    text = text.translate(_QUOTES).replace("&amp;", "&").replace("&gt;", ">").replace("&lt;", "<")
+    return _HANDLE.sub(" ", text).strip()
+
+
 _REPEAT_PUNCT = re.compile(r"[!?]{2,}")
 
 
@@ -143,6 +155,7 @@ def _matches(patterns: dict[str, re.Pattern[str]], text: str) -> dict[str, list[
 @lru_cache(maxsize=512)
 def find_cues(text: str) -> Cues:
     """Cached: one message is read by several models in a row (treat the result as read-only)."""
+    text = normalize(text)
     cues = Cues()
     for level, patterns in _LEVEL.items():
         found = _matches(patterns, text)

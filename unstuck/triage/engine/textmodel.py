@@ -17,6 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
 from . import semantic
+from .cues import normalize
 
 ENGINES = ("default", "semantic")
 DenseFn = Callable[[Sequence[str]], np.ndarray]
@@ -72,6 +73,7 @@ class TextClassifier:
 
     # -- features -------------------------------------------------------------------------------------------
     def _blocks(self, texts: Sequence[str], embeddings: np.ndarray | None, fit: bool) -> sparse.csr_matrix:
+        texts = [normalize(t) for t in texts]
         blocks: list[Any] = [self.words.fit_transform(texts) if fit else self.words.transform(texts)]
         if self.chars is not None:
             blocks.append(self.chars.fit_transform(texts) if fit else self.chars.transform(texts))
@@ -124,7 +126,7 @@ class TextClassifier:
         """The word n-grams in this text that pushed hardest towards `label`: part of the reasons shown."""
         if label not in self.classes_:
             return []
-        row = self.words.transform([text])
+        row = self.words.transform([normalize(text)])
         coef = self.model.coef_
         weights = (
             coef[0] * (1 if label == self.classes_[1] else -1)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from unstuck.conversations.selectors import access_conversation
@@ -54,11 +54,11 @@ def suggest(request: HttpRequest, params: Query[SuggestQuery]) -> list[dict]:
 
 
 @router.post("/clicks", response={201: SessionOut}, auth=None)
-def click(request: HttpRequest, payload: ClickIn) -> tuple[int, dict]:
+def click(request: HttpRequest, payload: ClickIn) -> Status:
     """The visitor opened a suggested article."""
     article = selectors.get_public_article_by_id(payload.article_id)
     session = services.record_click(payload.session, article, query=payload.query)
-    return 201, _session_out(session)
+    return Status(201, _session_out(session))
 
 
 @router.post("/sessions/submitted", response=SessionOut, auth=None)
@@ -81,11 +81,12 @@ def vote(request: HttpRequest, article_id: int, payload: VoteIn) -> dict:
 
 
 @router.post("/articles/{article_id}/uses", response={201: UseOut})
-def use(request: AuthedRequest, article_id: int, payload: UseIn) -> tuple[int, object]:
+def use(request: AuthedRequest, article_id: int, payload: UseIn) -> Status:
     """An agent inserted the article into a reply; suggestions learn from it."""
     article = selectors.get_article(article_id)
     conversation = access_conversation(request.agent, payload.conversation_id)
-    return 201, services.record_article_use(article, conversation=conversation, agent=request.agent, mode=payload.mode)
+    used = services.record_article_use(article, conversation=conversation, agent=request.agent, mode=payload.mode)
+    return Status(201, used)
 
 
 @router.get("/articles", response=list[ArticleOut])

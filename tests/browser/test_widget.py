@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.helpcenter.factories import article
 from unstuck.conversations.models import Channel, Conversation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -113,12 +114,14 @@ def test_a_visitor_on_another_site_chats_with_an_agent_and_sees_the_reply_within
     leave(visitor)
 
 
-def test_when_nobody_is_online_the_widget_asks_for_an_email_and_continues_by_mail(page: Page, live_server, shop_site):
+def test_when_nobody_is_online_the_widget_suggests_articles_then_asks_for_an_email(page: Page, live_server, shop_site):
+    article(title="Invoices with your VAT number", body="Add your VAT number under Billing, then download the invoice.")
     page.goto(shop_site)
     page.locator("#unstuck-widget .launcher").click()
     expect(page.locator("#unstuck-widget header")).to_contain_text("We usually reply within 4 business hours")
 
-    page.locator("#unstuck-widget textarea").fill("Can I get an invoice with my VAT number?")
+    page.locator("#unstuck-widget textarea").press_sequentially("Can I get an invoice with my VAT number?")
+    expect(page.locator("#unstuck-widget .suggestions a")).to_have_text(["Invoices with your VAT number"])
     page.locator("#unstuck-widget textarea").press("Enter")
     email = page.locator("#unstuck-widget form.email")
     expect(email).to_contain_text("Nobody is online right now")

@@ -17,7 +17,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import connection
 from django.db.models import Max
@@ -55,9 +55,7 @@ def index(
         learn_title_terms(kind, [title])
 
 
-def index_many(
-    kind: str, rows: Iterable[tuple[int, str, str, int | None]], *, typo_tolerant: bool = False
-) -> None:
+def index_many(kind: str, rows: Iterable[tuple[int, str, str, int | None]], *, typo_tolerant: bool = False) -> None:
     """Bulk insert for fresh rows (demo seeding, imports): (ref_id, title, body, group_id)."""
     documents = [SearchDocument(kind=kind, ref_id=r, title=t[:300], body=b, group_id=g) for r, t, b, g in rows]
     SearchDocument.objects.bulk_create(documents, batch_size=500)
@@ -88,14 +86,15 @@ def terms(query: str, limit: int = 8) -> list[str]:
 
 # Words too common to say what a message is about; dropped from "any" queries (and from ranked ones),
 # where they would match nearly every document and cost a walk of its whole posting list.
-STOPWORDS = frozenset(
-    """a about after again all also am an and any are as at be been before being but by can could did do
-    does doing done for from get got had has have having he her here him his how i if im in into is it its
-    just me might my myself no not now of off on once only or our out over please so some still such than
-    that the their them then there these they this those to too until up us very was we were what when where
-    which while who why will with would yet you your yours ive dont cant didnt doesnt wont hi hello thanks
-    thank hey""".split()
-)
+_STOPWORD_TEXT = """
+a about after again all also am an and any are as at be been before being but by can could did do
+does doing done for from get got had has have having he her here him his how i if im in into is it
+its just me might my myself no not now of off on once only or our out over please so some still such
+than that the their them then there these they this those to too until up us very was we were what
+when where which while who why will with would yet you your yours ive dont cant didnt doesnt wont hi
+hello thanks thank hey
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 Match = Literal["all", "any"]
 
@@ -125,7 +124,7 @@ def search(
     if not words:
         return []
     # Still typing: the last word is a prefix unless the query ends with a space or punctuation.
-    prefix = plain or bool(query) and query[-1].isalnum()
+    prefix = plain or (bool(query) and query[-1].isalnum())
     groups = [[w] for w in words]
     if typo_tolerant:
         groups = _with_corrections(words, kinds, prefix_last=prefix)
@@ -278,7 +277,7 @@ def _search_postgres(
             " FROM search_searchdocument d, to_tsquery('english', %s) AS q"
             " WHERE d.kind = ANY(%s) AND " + _PG_VECTOR + " @@ q ORDER BY r DESC LIMIT %s"
         )
-        params: list[object] = [tsquery, list(kinds), limit]
+        params: list[Any] = [tsquery, list(kinds), limit]
     else:
         sql = (
             "SELECT kind, ref_id, group_id, title, body, ts_rank(" + _PG_VECTOR + ", q) FROM ("

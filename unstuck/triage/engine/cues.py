@@ -106,7 +106,7 @@ _HANDLE = re.compile(r"(?<!\w)@\w+|https?://\S+|\bwww\.\S+")
 
 
 def normalize(text: str) -> str:
-    """Curly quotes become straight (so "can’t" reads as "can't"); @handles and links carry no meaning here."""
+    """Straight quotes, so a typographic apostrophe cannot hide "can't"; @handles and links carry no meaning."""
     text = text.translate(_QUOTES).replace("&amp;", "&").replace("&gt;", ">").replace("&lt;", "<")
     return _HANDLE.sub(" ", text).strip()
 

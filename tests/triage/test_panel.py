@@ -1,0 +1,28 @@
+"""The triage panel partial the conversation page includes."""
+
+import pytest
+from django.template.loader import render_to_string
+
+from unstuck.triage import selectors
+
+from .factories import inbound
+
+pytestmark = pytest.mark.django_db
+
+
+def test_panel_shows_reasons_confidence_version_and_burst():
+    for text in ("I can't log in to my account", "Unable to sign in to my account"):
+        inbound(text)
+    decision = selectors.latest_decision(inbound("I can't login to my account, help").conversation)
+
+    html = render_to_string("triage/_panel.html", {"decision": decision})
+
+    assert "1 · Outage" in html
+    assert "can&#x27;t login" in html or "can't login" in html
+    assert decision.model_version in html
+    assert "3 similar in 30 min" in html
+    assert f"{round(decision.level_confidence * 100)}%" in html
+
+
+def test_panel_without_a_decision_says_so():
+    assert "Not triaged yet" in render_to_string("triage/_panel.html", {"decision": None})

@@ -37,7 +37,7 @@ def list_models(kind: str | None = None) -> list[TriageModel]:
 
 def kinds_with_new_labels() -> list[str]:
     """Model kinds whose labels are newer than the last version trained for them."""
-    kinds = []
+    kinds: list[str] = []
     for kind, field in ((ModelKind.HIERARCHY, "level"), (ModelKind.CATEGORY, "category")):
         last = (
             TriageModel.objects.filter(kind=kind).order_by("-id").values_list("last_label_id", flat=True).first() or 0

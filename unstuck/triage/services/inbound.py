@@ -152,7 +152,7 @@ def _triage(message: Message) -> TriageDecision:
     if categories is not None:
         guess = categories.guess(message.text, embedding=embedding)
         if guess.confidence >= CATEGORY_MIN_CONFIDENCE:
-            category = Category.objects.filter(pk=guess.label).first()
+            category = Category.objects.filter(pk=int(guess.label)).first()  # type: ignore[call-overload]
             category_confidence = guess.confidence
             if category is not None:
                 reasons["category"] = guess.terms

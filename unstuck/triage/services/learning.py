@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from functools import partial
 
 from django.db import transaction
@@ -89,7 +89,7 @@ def _version(prefix: str, labels: list[TriageLabel], engine: str) -> str:
     return f"{prefix}-{len(labels)}-{digest}{suffix}"
 
 
-def _score(model_predict, texts: list[str], truth: list[Hashable]) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def _score(model_predict, texts: list[str], truth: Sequence[Hashable]) -> dict[str, float]:  # type: ignore[no-untyped-def]
     if not texts:
         return {"accuracy": 0.0, "macro_f1": 0.0, "n": 0}
     predicted = model_predict(texts)

@@ -1,0 +1,107 @@
+"""Triage models measured: BANKING77 categories (default and semantic engines) and the hierarchy on real messages.
+
+Run: .venv/bin/python bench/triage.py [--data ../shared/data] [--skip-semantic]
+Each measurement runs `unstuck triage-eval` in its own process, so memory and latency are those of one engine.
+BANKING77: train.csv split once, stratified, 10% held out (seed 0). Hierarchy: the starter-set model on
+hierarchy/dev.csv, which is only ever used to measure. Prints one JSON line; writes bench/results/triage.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from unstuck.triage.engine import semantic  # noqa: E402
+
+SEED = 0
+HOLD_OUT = 0.10
+TARGETS = {
+    "banking77_default_accuracy": 0.915,
+    "banking77_semantic_accuracy": 0.9366,
+    "hierarchy_default_macro_f1": 0.70,
+    "hierarchy_semantic_macro_f1": 0.80,
+    "temperature_macro_f1": 0.65,
+}
+
+
+def stratified_split(path: Path, out_dir: Path) -> tuple[Path, Path]:
+    """A fixed stratified 10% validation split of BANKING77's train file, written to a scratch folder."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = [(r["text"], r["category"]) for r in csv.DictReader(handle)]
+    by_label: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in rows:
+        by_label[row[1]].append(row)
+    rng = random.Random(SEED)
+    train, test = [], []
+    for label in sorted(by_label):
+        group = by_label[label][:]
+        rng.shuffle(group)
+        cut = max(1, round(len(group) * HOLD_OUT))
+        test.extend(group[:cut])
+        train.extend(group[cut:])
+    paths = []
+    for name, part in (("train.csv", train), ("test.csv", test)):
+        target = out_dir / name
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["text", "category"])
+            writer.writerows(part)
+        paths.append(target)
+    return paths[0], paths[1]
+
+
+def triage_eval(*args: str) -> dict:
+    command = [sys.executable, str(ROOT / "manage.py"), "triage_eval", *args, "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--skip-semantic", action="store_true")
+    args = parser.parse_args()
+    data = Path(args.data)
+    engines = ["default"] + (["semantic"] if semantic.available() and not args.skip_semantic else [])
+    results: dict = {"machine": {"python": platform.python_version(), "cpus": platform.machine()}, "engines": engines}
+    with tempfile.TemporaryDirectory(prefix="unstuck-bench-triage-") as scratch:
+        train, test = stratified_split(data / "banking77" / "train.csv", Path(scratch))
+        for engine in engines:
+            results[f"banking77_{engine}"] = triage_eval("--train", str(train), "--test", str(test), "--engine", engine)
+    for engine in engines:
+        results[f"hierarchy_{engine}"] = triage_eval(
+            "--hierarchy", "--test", str(data / "hierarchy" / "dev.csv"), "--engine", engine
+        )
+    summary = {
+        "banking77_default_accuracy": results["banking77_default"]["accuracy"],
+        "banking77_default_p99_ms": results["banking77_default"]["p99_ms"],
+        "banking77_default_peak_rss_mb": results["banking77_default"]["peak_rss_mb"],
+        "hierarchy_default_macro_f1": results["hierarchy_default"]["macro_f1"],
+        "temperature_macro_f1": results["hierarchy_default"].get("temperature_macro_f1"),
+    }
+    if "semantic" in engines:
+        summary.update(
+            banking77_semantic_accuracy=results["banking77_semantic"]["accuracy"],
+            banking77_semantic_p99_ms=results["banking77_semantic"]["p99_ms"],
+            hierarchy_semantic_macro_f1=results["hierarchy_semantic"]["macro_f1"],
+        )
+    summary["targets_met"] = {key: summary[key] >= goal for key, goal in TARGETS.items() if summary.get(key) is not None}
+    results["summary"] = summary
+    out = ROOT / "bench" / "results" / "triage.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
@@ -15,6 +15,7 @@ from django_tasks import task
 from .models import Nudge
 
 logger = logging.getLogger(__name__)
+EMAIL_LIST_LIMIT = 50
 
 
 @task()
@@ -29,26 +30,34 @@ def sweep() -> dict[str, int]:
 
 @task()
 def email_nudges(created_at: str) -> int:
-    """One email per agent listing the nudges a sweep created; each nudge is emailed at most once."""
+    """One email per agent listing the nudges a sweep created; each nudge is emailed at most once.
+
+    Each agent's batch is claimed with one UPDATE stamping a unique time, so two workers never both send it.
+    """
     when = datetime.fromisoformat(created_at)
-    pending = Nudge.objects.filter(created_at=when, emailed_at__isnull=True).select_related(
-        "agent__user", "conversation"
+    agent_ids = (
+        Nudge.objects.filter(created_at=when, emailed_at__isnull=True).values_list("agent_id", flat=True).distinct()
     )
-    by_agent: dict[int, list[Nudge]] = defaultdict(list)
-    for nudge in pending:
-        by_agent[nudge.agent_id].append(nudge)
     sent = 0
-    for nudges in by_agent.values():
-        now = timezone.now()
-        claimed = [n for n in nudges if Nudge.objects.filter(pk=n.pk, emailed_at__isnull=True).update(emailed_at=now)]
+    for agent_id in list(agent_ids):
+        with transaction.atomic():
+            stamp = timezone.now()
+            claimed = Nudge.objects.filter(agent_id=agent_id, created_at=when, emailed_at__isnull=True).update(
+                emailed_at=stamp
+            )
+            if not claimed:
+                continue
+            nudges = list(
+                Nudge.objects.filter(agent_id=agent_id, emailed_at=stamp)
+                .select_related("agent__user", "conversation__owner__user")
+                .order_by("due_at")[:EMAIL_LIST_LIMIT]
+            )
         agent = nudges[0].agent
-        if not claimed or not agent.email:
+        if not agent.email:
             continue
-        context = {"agent": agent, "nudges": claimed, "site": settings.SITE_URL}
+        context = {"agent": agent, "nudges": nudges, "more": claimed - len(nudges), "site": settings.SITE_URL}
         body = render_to_string("momentum/nudge_email.txt", context)
-        subject = (
-            "A customer is waiting for an update" if len(claimed) == 1 else f"{len(claimed)} customers need an update"
-        )
+        subject = "A customer is waiting for an update" if claimed == 1 else f"{claimed} customers need an update"
         send_mail(subject, body, None, [agent.email])
         sent += 1
     return sent

@@ -75,6 +75,7 @@ def _nudge_stage(
 def sweep(now: datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()
+    already = Nudge.objects.filter(created_at=now).count()  # only when a sweep reruns at the same instant
     report.felt_stuck = Conversation.objects.filter(is_active__in=[True], due_at__lt=now, felt_stuck=False).update(
         felt_stuck=True
     )
@@ -104,7 +105,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     report.promises_broken = _break_promises(now)
     _scope_checks_ended(now, report)
     report.assigned = _assign_waiting(now)
-    report.nudges = Nudge.objects.filter(created_at=now).count()
+    report.nudges = Nudge.objects.filter(created_at=now).count() - already
     if report.nudges:
         from ..tasks import email_nudges
 

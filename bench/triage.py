@@ -96,7 +96,9 @@ def main() -> None:
             banking77_semantic_p99_ms=results["banking77_semantic"]["p99_ms"],
             hierarchy_semantic_macro_f1=results["hierarchy_semantic"]["macro_f1"],
         )
-    summary["targets_met"] = {key: summary[key] >= goal for key, goal in TARGETS.items() if summary.get(key) is not None}
+    summary["targets_met"] = {
+        key: summary[key] >= goal for key, goal in TARGETS.items() if summary.get(key) is not None
+    }
     results["summary"] = summary
     out = ROOT / "bench" / "results" / "triage.json"
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -83,10 +83,12 @@ URGENCY_CUES: dict[str, str] = {
 # Temperature: how the customer feels beyond what VADER scores.
 TEMPERATURE_CUES: dict[str, str] = {
     "frustrated": r"\b(?:frustrat\w*|annoy\w*|disappoint\w*|unacceptable|ridiculous|fed up|sick of|tired of"
-    r"|seriously|come on|really\?|not happy|unhappy|upset|terrible|awful|horrible|poor service|waste of)\b",
+    r"|seriously|come on|really\?|not happy|unhappy|upset|terrible|awful|horrible|poor service|waste of"
+    r"|so bad|every (?:single )?time|yet again|sick and tired|how hard is it|why is it so|no help)\b"
+    "|[\U0001f926\U0001f644\U0001f612\U0001f611\U0001f62b\U0001f629\U0001f62d\U0001f61e\U0001f620]",
     "angry": r"\b(?:angry|furious|livid|outraged|pissed|disgust\w*|appalling|pathetic|useless|incompetent"
     r"|joke|scam\w*|fraud\w*|thie(?:f|ves)|rip[- ]?off|worst|garbage|trash|clowns?|idiots?|morons?"
-    r"|shame on you)\b",
+    r"|shame on you)\b|[\U0001F621\U0001F92C\U0001F624\U0001F595]",
     "profanity": r"\b(?:f+u+c+k\w*|wtf|shit\w*|crap\w*|damn\w*|hell|bs|bullshit|ass(?:hole)?s?|bloody|screw you)\b",
     "threat": r"\b(?:sue|lawyer|legal action|court|report (?:you|this)|bbb|ombudsman|go public|tell everyone"
     r"|never (?:again|buy|use)|chargeback)\b",

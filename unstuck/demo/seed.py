@@ -31,6 +31,17 @@ from unstuck.conversations.services.common import recount
 from unstuck.customers.identities import normalize_identity
 from unstuck.customers.models import Customer, Identity
 from unstuck.customers.services import index_customer
+from unstuck.momentum.models import (
+    Call,
+    CallOutcome,
+    Collaborator,
+    CollaboratorKind,
+    Finding,
+    Promise,
+    Routing,
+    ScopeCheck,
+    SideMessage,
+)
 from unstuck.search import engine
 
 DESK_FILE = Path(__file__).with_name("desk.json")
@@ -73,10 +84,103 @@ def seed_demo(desk: dict[str, Any] | None = None) -> list[DemoLogin]:
         c["name"]: Category.objects.create(name=c["name"], default_level=c.get("level")) for c in desk["categories"]
     }
     customers = {c["key"]: _customer(c) for c in desk["customers"]}
+    by_subject = {}
     for index, spec in enumerate(desk["conversations"]):
         scale = _fresh_scale(spec) if index % 3 else 1.0
-        _conversation(spec, customers=customers, agents=agents, categories=categories, now=now, scale=scale)
+        conversation = _conversation(
+            spec, customers=customers, agents=agents, categories=categories, now=now, scale=scale
+        )
+        by_subject[conversation.subject] = conversation
+    _momentum(by_subject, agents, teams, now)
     return logins
+
+
+def _momentum(by_subject: dict[str, Conversation], agents: dict[str, Agent], teams: dict[str, Team], now: Any) -> None:
+    """A promise, scope checks, a vendor side thread and calls, so every momentum tool has something to show."""
+    if not {"iris", "kwame", "sofia"} <= agents.keys():  # a smaller desk file, as in the tests
+        return
+    iris, kwame, sofia = agents["iris"], agents["kwame"], agents["sofia"]
+    Routing.objects.create(auto_assign=True, load_cap=25, on_call=kwame)
+    twice = by_subject.get("Charged TWICE for annual Growth plan")
+    if twice is not None:
+        Promise.objects.create(conversation=twice, made_by=iris, due_at=now + timedelta(minutes=50), created_at=now)
+        twice.promise_due = now + timedelta(minutes=50)
+        _save_clocks(twice)
+    feed = by_subject.get("Harbour Bank feed not connecting")
+    if feed is not None:
+        ScopeCheck.objects.create(
+            conversation=feed,
+            started_by=kwame,
+            started_at=now - timedelta(hours=26),
+            minutes=20,
+            ends_at=now - timedelta(hours=25, minutes=40),
+            finding=Finding.THIRD_PARTY,
+            third_party="Harbour Bank",
+            direction="Harbour Bank is rotating its API keys; reconnecting after Thursday picks up the new ones",
+            finished_at=now - timedelta(hours=25, minutes=42),
+        )
+        vendor = Collaborator.objects.create(
+            conversation=feed,
+            kind=CollaboratorKind.VENDOR,
+            vendor_name="Harbour Bank API support",
+            vendor_email="api-support@harbourbank.example",
+            added_by=kwame,
+        )
+        SideMessage.objects.create(
+            conversation=feed,
+            collaborator=vendor,
+            author_agent=kwame,
+            text="Hi, our customers get 'consent expired' on reconnect since Monday. Is this the key rotation?",
+            delivery_status="sent",
+            created_at=now - timedelta(hours=25),
+        )
+        SideMessage.objects.create(
+            conversation=feed,
+            collaborator=vendor,
+            from_vendor=True,
+            text="Yes, rotation finishes Thursday 18:00 UTC. Reconnects after that will work.",
+            created_at=now - timedelta(hours=4),
+        )
+    ledgerly = by_subject.get("Feed stuck - Ledgerly error")
+    if ledgerly is not None:
+        ScopeCheck.objects.create(
+            conversation=ledgerly,
+            started_by=kwame,
+            started_at=now - timedelta(minutes=8),
+            minutes=20,
+            ends_at=now + timedelta(minutes=12),
+        )
+    refund = by_subject.get("Customer says our refund never arrived")
+    if refund is not None:
+        Collaborator.objects.create(conversation=refund, kind=CollaboratorKind.AGENT, agent=kwame, added_by=iris)
+        Collaborator.objects.create(
+            conversation=refund, kind=CollaboratorKind.TEAM, team=teams.get("Billing"), added_by=iris
+        )
+    spam = by_subject.get("Invoices landing in big client's spam")
+    if spam is not None:
+        Call.objects.create(
+            conversation=spam,
+            logged_by=sofia,
+            started_at=now - timedelta(hours=3),
+            duration_minutes=25,
+            attendees="Sofia, the customer's IT admin",
+        )
+    payout = by_subject.get("Payout smaller than expected")
+    if payout is not None:
+        Call.objects.create(
+            conversation=payout,
+            logged_by=iris,
+            started_at=now - timedelta(days=1),
+            duration_minutes=15,
+            attendees="Iris, the customer",
+            outcome_kind=CallOutcome.DECISION,
+            outcome="We show the fee breakdown per payout; Iris sends the statement today",
+        )
+
+
+def _save_clocks(conversation: Conversation) -> None:
+    policy.refresh_clocks(conversation)
+    conversation.save()
 
 
 def _customer(spec: dict[str, Any]) -> Customer:

@@ -94,3 +94,16 @@ def test_typo_tolerance_only_uses_title_words_of_the_searched_kinds():
 
     assert [h.ref_id for h in engine.search("payrol ", kinds=["note"], typo_tolerant=True)] == [1]
     assert engine.search("paypall ", kinds=["note"], typo_tolerant=True) == []
+
+
+def test_a_kind_never_matches_documents_of_a_longer_kind_that_contains_it():
+    engine.index("note", 1, title="refund", body="")
+    engine.index("note_extra", 2, title="refund", body="")
+
+    assert [(h.kind, h.ref_id) for h in engine.search("refund", kinds=["note"], ranked=True)] == [("note", 1)]
+
+
+def test_a_word_still_being_typed_counts_from_three_letters(corpus):
+    assert titles("re") == []
+    assert titles("how do I") == []
+    assert titles("passw")[0] == "Reset your password"

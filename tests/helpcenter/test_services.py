@@ -16,6 +16,7 @@ from unstuck.search import engine
 from .factories import article, category
 
 pytestmark = pytest.mark.django_db
+KINDS = [selectors.PUBLIC_KIND, selectors.INTERNAL_KIND]
 
 
 def draft(**overrides) -> services.ArticleDraft:
@@ -73,18 +74,18 @@ def test_titles_are_required_and_slugs_unique_within_a_category(lead):
 
 def test_only_published_articles_are_indexed_and_unpublishing_removes_them(lead):
     created = services.create_article(draft(title="Payroll dates", status="draft"), actor=lead)
-    assert engine.search("payroll", kinds=["article", "article_internal"]) == []
+    assert engine.search("payroll", kinds=KINDS) == []
 
     services.update_article(created, draft(title="Payroll dates", status="published"), actor=lead)
-    assert [h.kind for h in engine.search("payroll", kinds=["article", "article_internal"])] == ["article"]
+    assert [h.kind for h in engine.search("payroll", kinds=KINDS)] == ["article"]
 
     services.update_article(
         created, draft(title="Payroll dates", status="published", visibility="internal"), actor=lead
     )
-    assert [h.kind for h in engine.search("payroll", kinds=["article", "article_internal"])] == ["article_internal"]
+    assert [h.kind for h in engine.search("payroll", kinds=KINDS)] == [selectors.INTERNAL_KIND]
 
     services.update_article(created, draft(title="Payroll dates", status="draft"), actor=lead)
-    assert engine.search("payroll", kinds=["article", "article_internal"]) == []
+    assert engine.search("payroll", kinds=KINDS) == []
 
 
 def test_one_vote_per_session_and_a_changed_mind_moves_it():

@@ -21,7 +21,7 @@ from unstuck.search import engine
 from .markdown import plain_text
 from .ranking import rank
 
-ARTICLE_KIND, USE_KIND = "eval_article", "eval_use"
+ARTICLE_KIND, USE_KIND = "evalarticle", "evaluse"  # one token each, see selectors.PUBLIC_KIND
 
 
 @dataclass(frozen=True)

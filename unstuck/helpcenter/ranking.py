@@ -12,15 +12,19 @@ Three signals, each from `unstuck.search.engine`:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from unstuck.search import engine
 
 LEARNED_WEIGHT = 2.0  # a learned vote outweighs lexical: past questions are phrased like new ones (help-eval)
 NEIGHBOURS = 20  # how many past texts vote
 CANDIDATES = 30
+BODY_WINDOW = 300
+MIN_PREFIX = 3  # letters of a word still being typed before it counts
 
 
 @dataclass(frozen=True)
@@ -45,14 +49,31 @@ def rank(
     limit: int = 5,
     helpfulness: Mapping[int, float] | None = None,
     prefix_typing: bool = True,
+    deep: bool = False,
 ) -> list[Ranked]:
-    """Best articles for `text`; `helpfulness` maps article id to a factor from `helpfulness_factor`."""
+    """Best articles for `text`; `helpfulness` maps article id to a factor from `helpfulness_factor`.
+
+    Titles are searched first (all words, then any): few rows match a word in a title, so this stays
+    fast at 10,000 articles. Bodies are searched when titles find too little, or always with `deep`
+    (the agent sidebar and reports, which read whole messages and can afford it).
+    """
     query = text if prefix_typing else text.rstrip() + " "
+    partial_word = re.search(r"\w+$", query)
+    if partial_word and len(partial_word.group()) < MIN_PREFIX:
+        query = query[: partial_word.start()]  # "my card wo": two letters say little and match a lot
+    if not any(w not in engine.STOPWORDS for w in engine.terms(query, limit=200)):
+        return []  # "how do I" says nothing yet
     lexical: dict[int, float] = {}
     snippets: dict[int, str] = {}
-    hits = engine.search(query, kinds=kinds, limit=CANDIDATES, ranked=True, typo_tolerant=True)
+    search = partial(engine.search, query, kinds=kinds, limit=CANDIDATES, ranked=True)
+    hits = search(title_only=True, typo_tolerant=True)
     if len(hits) < limit:
-        hits += engine.search(query, kinds=kinds, limit=CANDIDATES, ranked=True, match="any", typo_tolerant=True)
+        hits += search(title_only=True, match="any", typo_tolerant=True)
+    if deep:
+        hits += search(match="any")
+    elif len(hits) < limit:
+        # Bodies of the newest matches only: a bounded cost however common the words are.
+        hits += engine.search(query, kinds=kinds, limit=CANDIDATES, window=BODY_WINDOW, match="any")
     for hit in hits:
         if hit.score > lexical.get(hit.ref_id, 0.0):
             lexical[hit.ref_id] = hit.score

@@ -26,7 +26,8 @@ from .models import (
 )
 from .ranking import helpfulness_factor, rank
 
-PUBLIC_KIND, INTERNAL_KIND, USE_KIND = "article", "article_internal", "article_use"
+# One token each: the full-text index splits kinds at punctuation, and "article_use" would also match "article".
+PUBLIC_KIND, INTERNAL_KIND, USE_KIND = "article", "internalarticle", "articleuse"
 PUBLIC = Q(status=ArticleStatus.PUBLISHED, visibility=Visibility.PUBLIC)
 # A visit with no activity for this long has ended; an article opened in it and no message sent is a deflection.
 SESSION_IDLE = timedelta(minutes=30)

@@ -115,28 +115,50 @@ def search(
     ranked: bool = False,
     match: Match = "all",
     typo_tolerant: bool = False,
+    title_only: bool = False,
 ) -> list[Hit]:
-    """Best matches for `query` among documents of `kinds`; the last word matches as a prefix."""
+    """Best matches for `query` among documents of `kinds`; the last word matches as a prefix.
+
+    With `typo_tolerant`, a query that finds nothing is retried with close title spellings of its words.
+    `title_only` matches titles alone: few rows per word, so ranking stays fast on large corpora.
+    """
     if not kinds:
         return []
-    plain = not (ranked or typo_tolerant or match == "any")
+    plain = not (ranked or typo_tolerant or match == "any" or title_only)
     words = terms(query) if plain else informative_terms(query)
     if not words:
         return []
     # Still typing: the last word is a prefix unless the query ends with a space or punctuation.
     prefix = plain or (bool(query) and query[-1].isalnum())
-    groups = [[w] for w in words]
-    if typo_tolerant:
+    options = _Options(kinds, limit, window, ranked, match, prefix, title_only)
+    hits = _run([[w] for w in words], words, options)
+    if not hits and typo_tolerant:
         groups = _with_corrections(words, kinds, prefix_last=prefix)
-        words = [w for group in groups for w in group]  # highlight the corrections too
+        if any(len(group) > 1 for group in groups):
+            hits = _run(groups, [w for group in groups for w in group], options)  # highlight corrections too
+    return hits
+
+
+@dataclass(frozen=True)
+class _Options:
+    kinds: Sequence[str]
+    limit: int
+    window: int
+    ranked: bool
+    match: Match
+    prefix: bool
+    title_only: bool
+
+
+def _run(groups: list[list[str]], words: list[str], o: _Options) -> list[Hit]:
     if connection.vendor == "sqlite":
-        return _search_sqlite(groups, words, kinds, limit, window, ranked=ranked, match=match, prefix=prefix)
+        return _search_sqlite(groups, words, o)
     if connection.vendor == "postgresql":
-        hits = _search_postgres(groups, words, kinds, limit, window, ranked=ranked, match=match, prefix=prefix)
+        hits = _search_postgres(groups, words, o)
     else:  # pragma: no cover - other databases are not supported targets
-        hits = _search_fallback(words, kinds, window)
+        hits = _search_fallback(words, o.kinds, o.window)
     hits.sort(key=lambda h: h.score, reverse=True)
-    return hits[:limit]
+    return hits[: o.limit]
 
 
 # Per-process cache of the title vocabulary, keyed by kinds; refreshed when new terms are learned.
@@ -178,7 +200,14 @@ def _render_snippet(marked: str) -> str:
     return html.escape(marked).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
 
 
-def _fts5_query(groups: list[list[str]], kinds: Sequence[str], *, match: Match = "all", prefix: bool = True) -> str:
+def _fts5_query(
+    groups: list[list[str]],
+    kinds: Sequence[str],
+    *,
+    match: Match = "all",
+    prefix: bool = True,
+    title_only: bool = False,
+) -> str:
     parts = []
     for position, group in enumerate(groups):
         last = prefix and position == len(groups) - 1
@@ -188,23 +217,15 @@ def _fts5_query(groups: list[list[str]], kinds: Sequence[str], *, match: Match =
         parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
     kind_filter = " OR ".join(f'"{k}"' for k in kinds)
     joiner = " AND " if match == "all" else " OR "
-    return f"{{kind}} : ({kind_filter}) AND {{title body}} : ({joiner.join(parts)})"
+    columns = "title" if title_only else "title body"
+    return f"{{kind}} : ({kind_filter}) AND {{{columns}}} : ({joiner.join(parts)})"
 
 
-def _search_sqlite(
-    groups: list[list[str]],
-    words: list[str],
-    kinds: Sequence[str],
-    limit: int,
-    window: int,
-    *,
-    ranked: bool = False,
-    match: Match = "all",
-    prefix: bool = True,
-) -> list[Hit]:
-    fts_query = _fts5_query(groups, kinds, match=match, prefix=prefix)
+def _search_sqlite(groups: list[list[str]], words: list[str], o: _Options) -> list[Hit]:
+    fts_query = _fts5_query(groups, o.kinds, match=o.match, prefix=o.prefix, title_only=o.title_only)
+    limit, window = o.limit, o.window
     with connection.cursor() as cursor:
-        if ranked:
+        if o.ranked:
             # Every match is scored; for bounded corpora (help articles) relevance beats recency.
             cursor.execute(
                 "SELECT rowid, bm25(search_fts, 0.0, 4.0, 1.0) AS s FROM search_fts"
@@ -235,7 +256,7 @@ def _search_sqlite(
     return [
         Hit(rows[i][0], rows[i][1], rows[i][2], rows[i][3], _python_snippet(rows[i][4], words), score)
         for score, i in scored
-        if i in rows
+        if i in rows and rows[i][0] in o.kinds  # a kind with punctuation is a phrase in FTS5; check exactly
     ]
 
 
@@ -245,33 +266,27 @@ _PG_VECTOR = (
 )
 
 
-def _pg_tsquery(groups: list[list[str]], *, match: Match, prefix: bool) -> str:
+def _pg_tsquery(groups: list[list[str]], *, match: Match, prefix: bool, title_only: bool = False) -> str:
     parts = []
+    weight = "A" if title_only else ""  # titles carry weight A in the indexed vector
     for position, group in enumerate(groups):
         safe = [w for w in (re.sub(r"[^\w]", "", w) for w in group) if w]
         if not safe:
             continue
+        if weight:
+            safe = [f"{w}:{weight}" for w in safe]
         if prefix and position == len(groups) - 1:
-            safe[0] += ":*"
+            safe[0] += "*" if weight else ":*"
         parts.append(safe[0] if len(safe) == 1 else "(" + " | ".join(safe) + ")")
     return (" & " if match == "all" else " | ").join(parts)
 
 
-def _search_postgres(
-    groups: list[list[str]],
-    words: list[str],
-    kinds: Sequence[str],
-    limit: int,
-    window: int,
-    *,
-    ranked: bool = False,
-    match: Match = "all",
-    prefix: bool = True,
-) -> list[Hit]:
-    tsquery = _pg_tsquery(groups, match=match, prefix=prefix)
+def _search_postgres(groups: list[list[str]], words: list[str], o: _Options) -> list[Hit]:
+    tsquery = _pg_tsquery(groups, match=o.match, prefix=o.prefix, title_only=o.title_only)
     if not tsquery:
         return []
-    if ranked:
+    kinds, limit, window = o.kinds, o.limit, o.window
+    if o.ranked:
         sql = (
             "SELECT d.kind, d.ref_id, d.group_id, d.title, d.body, ts_rank(" + _PG_VECTOR + ", q) AS r"
             " FROM search_searchdocument d, to_tsquery('english', %s) AS q"

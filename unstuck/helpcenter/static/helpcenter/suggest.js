@@ -24,7 +24,7 @@
   var COOKIE = "unstuck_visit";
   var IDLE_SECONDS = 30 * 60;
   var DEBOUNCE_MS = 200;
-  var MIN_CHARS = 2;
+  var MIN_CHARS = 3;
   var script = document.currentScript;
   var defaultApi = (script && script.src ? new URL(script.src, location.href).origin : location.origin) + "/api/v1/help";
 

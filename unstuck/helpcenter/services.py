@@ -38,7 +38,7 @@ from .models import (
 )
 from .selectors import INTERNAL_KIND, PUBLIC_KIND, USE_KIND
 
-_SESSION_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+SESSION_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 # Categories and articles ----------------------------------------------------------------------------
@@ -170,7 +170,7 @@ def _reindex(article: Article) -> None:
 
 def touch_session(key: str) -> VisitSession:
     """The visitor's session, created on first sight; every call counts as activity."""
-    if not _SESSION_KEY.match(key or ""):
+    if not SESSION_KEY.match(key or ""):
         raise DomainError("invalid_session", "The visit session id must be 8-64 letters, digits, - or _.")
     now = timezone.now()
     session, created = VisitSession.objects.get_or_create(key=key, defaults={"started_at": now, "last_seen_at": now})
@@ -219,7 +219,7 @@ def mark_session_submitted(session_key: str) -> VisitSession:
 
 def record_view(article: Article, *, session_key: str | None) -> None:
     Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
-    if session_key and _SESSION_KEY.match(session_key):
+    if session_key and SESSION_KEY.match(session_key):
         touch_session(session_key)
 
 

@@ -19,7 +19,8 @@ VISIT_SECONDS = 30 * 60  # the cookie lapses after 30 minutes without activity, 
 
 
 def site_context() -> dict:
-    return {"site_name": getattr(settings, "HELP_CENTER_NAME", "Help center")}
+    """The company name in the header; set HELP_CENTER_NAME (e.g. "Fernhill") in the settings."""
+    return {"site_name": getattr(settings, "HELP_CENTER_NAME", "")}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -71,7 +72,9 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     form = VoteForm(request.POST)
     if found is None or not form.is_valid():
         raise Http404("No such article.")
-    key = request.COOKIES.get(VISIT_COOKIE) or secrets.token_urlsafe(16)
+    key = request.COOKIES.get(VISIT_COOKIE, "")
+    if not services.SESSION_KEY.match(key):
+        key = secrets.token_urlsafe(16)
     try:
         services.vote(found, session_key=key, helpful=form.cleaned_data["helpful"])
     except DomainError as error:

@@ -1,0 +1,169 @@
+"""Email ingest throughput: a generated mbox of 5,000 messages filed into a fresh SQLite desk.
+
+Run: .venv/bin/python bench/email_ingest.py [--messages 5000]
+Each message goes through the real path (`mail.services.ingest`): parse, store raw, thread, find or create the
+customer, file through `receive_message` (clocks, search index, triage), store attachments. About a third
+answer an earlier message by In-Reply-To, a few carry the [#id] token only, some have attachments, quoted
+history, non-UTF-8 charsets or are auto-replies. Prints one JSON line and writes
+bench/results/email_ingest.json. Target: at least 100 messages per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mailbox
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("UNSTUCK_DATA_DIR", tempfile.mkdtemp(prefix="unstuck-bench-mail-"))
+os.environ.setdefault("MEDIA_ROOT", os.path.join(os.environ["UNSTUCK_DATA_DIR"], "media"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unstuck.settings.base")
+os.environ.setdefault("TASKS_BACKEND", "immediate")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from unstuck.conversations.models import Conversation, Message  # noqa: E402
+from unstuck.mail import services  # noqa: E402
+from unstuck.mail.models import InboundMail, Source  # noqa: E402
+from unstuck.triage import services as triage_services  # noqa: E402
+
+PROBLEMS = [
+    "The export to CSV button does nothing",
+    "I was charged twice for my subscription this month",
+    "How do I add my logo to invoices?",
+    "Nobody on our team can log in since this morning",
+    "Refund has not arrived after ten days",
+    "Bank feed stopped syncing transactions yesterday",
+    "Payroll run failed with an unknown error",
+    "Could you add dark mode to the dashboard?",
+]
+PDF = b"%PDF-1.4\n" + b"0" * 2000 + b"\n%%EOF\n"
+
+
+def generate(path: Path, n: int, rng: random.Random) -> dict[str, int]:
+    """Write an mbox of `n` messages; returns how many of each kind it holds."""
+    box = mailbox.mbox(str(path))
+    sent: list[tuple[str, str, str]] = []  # (message id, subject, sender) of earlier mail
+    counts = {"new": 0, "reply": 0, "attachment": 0, "latin1": 0, "auto_reply": 0}
+    box.lock()
+    for i in range(n):
+        msg = EmailMessage()
+        kind = rng.random()
+        sender = f"customer{rng.randint(1, max(1, n // 4))}@example.com"
+        message_id = f"<bench-{i}@mail.example.com>"
+        body = (
+            f"{rng.choice(PROBLEMS)}.\n\nIt started after the last update (ticket ref {i}).\n\nThanks,\nCustomer {i}\n"
+        )
+        if sent and kind < 0.35:
+            parent_id, subject, sender = rng.choice(sent[-500:])
+            msg["Subject"] = f"Re: {subject}"
+            msg["In-Reply-To"] = parent_id
+            msg["References"] = parent_id
+            body = f"Still happening, see below.\n\nOn Mon, 3 Jun 2024 at 10:00, Support wrote:\n> {body}"
+            counts["reply"] += 1
+        else:
+            subject = f"{rng.choice(PROBLEMS)} ({i})"
+            msg["Subject"] = subject
+            counts["new"] += 1
+        msg["From"] = f"Customer {i} <{sender}>"
+        msg["To"] = "support@fernhill.example.com"
+        msg["Message-ID"] = message_id
+        msg["Date"] = "Mon, 03 Jun 2024 10:15:00 +0000"
+        if kind > 0.97:
+            msg["Auto-Submitted"] = "auto-replied"
+            counts["auto_reply"] += 1
+        if 0.90 < kind <= 0.95:
+            msg.set_content(body.replace("update", "mise à jour"), charset="iso-8859-1")
+            counts["latin1"] += 1
+        else:
+            msg.set_content(body)
+        if 0.80 < kind <= 0.90:
+            msg.add_alternative(f"<p>{body.replace(chr(10), '<br>')}</p>", subtype="html")
+        if 0.95 < kind <= 0.97:
+            msg.add_attachment(PDF, maintype="application", subtype="pdf", filename=f"invoice-{i}.pdf")
+            counts["attachment"] += 1
+        box.add(msg)
+        sent.append((message_id, subject, sender))
+    box.flush()
+    box.unlock()
+    box.close()
+    return counts
+
+
+def _timed(function: Callable[..., Any], spent: dict[str, float], key: str) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[key] += time.perf_counter() - started
+
+    return wrapper
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=5000)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    workdir = Path(os.environ["UNSTUCK_DATA_DIR"])
+    mbox_path = workdir / "bench.mbox"
+    started = time.perf_counter()
+    kinds = generate(mbox_path, args.messages, random.Random(11))
+    generate_s = time.perf_counter() - started
+
+    raws = [message.as_bytes() for message in mailbox.mbox(str(mbox_path))]
+    spent = {"parse": 0.0, "triage": 0.0}
+    services.parse_email = _timed(services.parse_email, spent, "parse")  # type: ignore[assignment]
+    triage_services.triage_inbound = _timed(triage_services.triage_inbound, spent, "triage")  # type: ignore[assignment]
+    started = time.perf_counter()
+    for raw in raws:
+        services.ingest(raw, envelope=services.Envelope(source=Source.PIPE))
+    elapsed = time.perf_counter() - started
+
+    result = {
+        "benchmark": "email_ingest",
+        "database": connection.vendor,
+        "messages": len(raws),
+        "kinds": kinds,
+        "generate_mbox_s": round(generate_s, 2),
+        "ingest_s": round(elapsed, 2),
+        "messages_per_second": round(len(raws) / elapsed, 1),
+        "target_per_second": 100,
+        # Where the time went: the mail parser, the triage hook (another app), and the rest (storing, threading,
+        # customers, clocks, search index).
+        "parse_s": round(spent["parse"], 2),
+        "triage_s": round(spent["triage"], 2),
+        "messages_per_second_without_triage": round(len(raws) / (elapsed - spent["triage"]), 1),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "filed_messages": Message.objects.count(),
+        "conversations": Conversation.objects.count(),
+        "stored_raw": InboundMail.objects.count(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+    }
+    print(json.dumps(result))
+    out = ROOT / "bench" / "results" / "email_ingest.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -24,6 +24,8 @@ from .textmodel import TextClassifier
 
 STARTER_DIR = Path(__file__).resolve().parent.parent / "data" / "starter"
 TEMPERATURES = ("calm", "warm", "hot")
+# Bump when features or model settings change: the version (and the on-disk cache) then change with it.
+MODEL_REVISION = "3"
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def starter_files() -> list[Path]:
 
 
 def starter_fingerprint() -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(MODEL_REVISION.encode())
     for path in starter_files():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from unstuck.conversations.services.events import record_event
 from ..models import Nudge, NudgeKind, Promise, PromiseStatus, ScopeCheck
 
 DUE_SOON = timedelta(minutes=15)
-BATCH = 2000
+BATCH = 5000
 STAGE_DUE_SOON, STAGE_OVERDUE, STAGE_LEAD = 1, 2, 3
 ASSIGN_PER_SWEEP = 200
 
@@ -58,18 +58,33 @@ def _nudge_stage(
     for start in range(0, len(rows), BATCH):
         chunk = rows[start : start + BATCH]
         nudges = [
-            Nudge(conversation_id=pk, agent_id=agent_id, kind=kind, due_at=due, created_at=now)
+            (pk, agent_id, kind, due)
             for pk, owner_id, due in chunk
-            if due is not None
             for agent_id in (recipients if recipients is not None else [owner_id])
-            if agent_id is not None
+            if agent_id is not None and due is not None
         ]
         with transaction.atomic():
-            Nudge.objects.bulk_create(nudges, ignore_conflicts=True, batch_size=500)
+            insert_nudges(nudges, now)
             ids = [pk for pk, _, _ in chunk]
             # Guarded by the deadline still being the one nudged about, so a reply sent meanwhile wins.
             Conversation.objects.filter(candidates, pk__in=ids).update(nudged_for=F("due_at"), nudge_stage=stage)
     report.by_kind[kind] = len(rows)
+
+
+def insert_nudges(rows: list[tuple[int, int, str, datetime]], now: datetime) -> None:
+    """Insert (conversation, agent, kind, deadline) rows, skipping any that exist: the unique constraint is
+    what makes the sweep idempotent. Plain SQL, because the ORM's per-field preparation dominated the sweep."""
+    if not rows:
+        return
+    ops = connection.ops
+    table = connection.ops.quote_name(Nudge._meta.db_table)
+    created = ops.adapt_datetimefield_value(now)
+    sql = (
+        f"INSERT INTO {table} (conversation_id, agent_id, kind, due_at, created_at) "
+        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(c, a, k, ops.adapt_datetimefield_value(due), created) for c, a, k, due in rows])
 
 
 def sweep(now: datetime | None = None) -> SweepReport:

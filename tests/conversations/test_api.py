@@ -179,9 +179,10 @@ def test_list_overdue_shows_only_conversations_past_their_due_time(api, time_mac
 
 def test_list_puts_earliest_due_first_and_conversations_without_a_clock_last(api, agent):
     waiting_on_customer(agent, subject="Waiting, clock paused")
-    new_conversation(subject="Defect", level=3)  # due in 4 business hours
-    new_conversation(subject="Money", level=2)  # due in 60 minutes
-    new_conversation(subject="Outage", level=1)  # due in 15 minutes
+    # Different texts: identical ones would read as a burst and pull the first replies earlier.
+    new_conversation(subject="Defect", level=3, text="The PDF preview shows the wrong logo.")  # 4 business hours
+    new_conversation(subject="Money", level=2, text="Could you resend last month's invoice?")  # 60 minutes
+    new_conversation(subject="Outage", level=1, text="The dashboard shows a blank page for me.")  # 15 minutes
 
     assert list_subjects(api) == ["Outage", "Money", "Defect", "Waiting, clock paused"]
 

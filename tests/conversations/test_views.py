@@ -42,6 +42,34 @@ def test_inbox_filters_by_level_and_mine(web, agent):
     assert "Charged twice" in mine and "Logo help" not in mine
 
 
+def test_inbox_filters_by_triage_temperature_urgency_and_burst(web, agent):
+    angry = new_conversation(level=3, subject="Furious about exports", text="This is UNACCEPTABLE, fix it NOW!!!")
+    new_conversation(level=4, subject="How to add a logo", text="How do I add my logo to invoices?")
+    alarmed = new_conversation(level=4, perceived_urgency=1, subject="Camera broken?", text="Nothing shows up.")
+    for n in range(3):  # three mild messages about the same failure within minutes: a burst
+        new_conversation(level=None, subject=f"Login {n}", text="I can't log in, the login page keeps reloading")
+    inbox = reverse("conversations:inbox")
+
+    hot = web.get(inbox + f"?view=open&temperature={angry.temperature}").content.decode()
+    urgent = web.get(inbox + "?view=open&urgent=on").content.decode()
+    burst = web.get(inbox + "?view=open&burst=on").content.decode()
+
+    assert angry.temperature in ("warm", "hot")
+    assert "Furious about exports" in hot and "How to add a logo" not in hot
+    assert alarmed.subject in urgent and "How to add a logo" not in urgent
+    assert "Login 2" in burst and "How to add a logo" not in burst
+    assert 'title="3 similar messages in 30 min">burst<' in burst
+
+
+def test_conversation_page_shows_why_triage_decided(web, agent):
+    conversation = new_conversation(level=None, text="I was charged twice for my subscription, please refund one")
+
+    page = web.get(reverse("conversations:detail", args=[conversation.pk])).content.decode()
+
+    assert 'id="triage-panel"' in page
+    assert "Why this triage" in page and "charged" in page
+
+
 def test_inbox_htmx_request_gets_only_the_list(web):
     new_conversation(subject="Export broken")
 

@@ -234,3 +234,26 @@ def test_a_draft_with_no_progress_says_so_plainly(agent):
     text = draft_update(conversation, agent=agent).text
     assert "I haven't got news to share yet" in text
     assert not any(phrase in text.lower() for phrase in STOCK_PHRASES)
+
+
+def test_a_vendor_reply_arriving_by_mail_lands_in_the_side_thread_not_the_customers(
+    agent, django_capture_on_commit_callbacks
+):
+    from unstuck.mail.services import ingest_file
+
+    conversation = owned_conversation(agent)
+    vendor = collaborators.add_collaborator(conversation, actor=agent, vendor_email="ops@acme.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = collaborators.post_side_message(conversation, text="Any incident on your side?", actor=agent, to=vendor)
+    sent.refresh_from_db()
+    raw = (
+        "From: Acme Ops <ops@acme.example>\r\nTo: support@unstuck.localhost\r\n"
+        f"Subject: Re: {mail.outbox[-1].subject}\r\nMessage-ID: <answer-1@acme.example>\r\n"
+        f"In-Reply-To: {sent.external_id}\r\nReferences: {sent.external_id}\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nYes, our gateway had errors until 14:10 UTC.\r\n"
+    ).encode()
+    inbound = ingest_file(raw)
+    assert inbound.conversation_id == conversation.pk
+    side = SideMessage.objects.get(from_vendor=True)
+    assert side.text.startswith("Yes, our gateway had errors")
+    assert not conversation.messages.filter(text__contains="gateway").exists()

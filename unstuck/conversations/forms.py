@@ -52,3 +52,6 @@ class InboxFilterForm(forms.Form):
     channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False)
     category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False)
     overdue = forms.BooleanField(required=False)
+    temperature = forms.ChoiceField(choices=[("", "Any temperature"), *Temperature.choices], required=False)
+    urgent = forms.BooleanField(required=False)
+    burst = forms.BooleanField(required=False)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -15,7 +15,7 @@ from unstuck.core.errors import DomainError, NotFound
 from unstuck.customers.models import Customer
 from unstuck.search import engine
 
-from .models import Category, Conversation, Event, Message, MessageKind, Presence, Status
+from .models import Category, Conversation, Event, Level, Message, MessageKind, Presence, Status
 
 INBOX_VIEWS = {
     "mine": "Mine",
@@ -76,6 +76,9 @@ class InboxFilters:
     channel: str | None = None
     customer_id: int | None = None
     overdue: bool = False
+    temperature: str | None = None
+    urgent: bool = False  # the customer feels it is more urgent than its level, or an outage
+    burst: bool = False  # triage saw a burst of similar messages
 
 
 def list_conversations(agent: Agent | None, filters: InboxFilters) -> QuerySet[Conversation]:
@@ -104,6 +107,14 @@ def list_conversations(agent: Agent | None, filters: InboxFilters) -> QuerySet[C
         qs = qs.filter(channel=filters.channel)
     if filters.customer_id:
         qs = qs.filter(customer_id=filters.customer_id)
+    if filters.temperature:
+        qs = qs.filter(temperature=filters.temperature)
+    if filters.urgent:
+        qs = qs.filter(Q(perceived_urgency__lt=F("level")) | Q(perceived_urgency=Level.OUTAGE))
+    if filters.burst:
+        from unstuck.triage.models import TriageDecision
+
+        qs = qs.filter(Exists(TriageDecision.objects.filter(conversation=OuterRef("pk"), burst_size__gte=3)))
     if filters.overdue:
         qs = qs.filter(due_at__lt=timezone.now())
     return qs

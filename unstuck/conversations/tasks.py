@@ -18,8 +18,8 @@ def deliver_reply(message_id: int) -> None:
     if message is None or message.delivery_status == DeliveryStatus.SENT:
         logger.info("conversations.delivery_skipped", extra={"message_id": message_id})
         return
-    if message.channel != Channel.EMAIL:
-        # Chat, web and API customers read replies in the widget or through the API.
+    if message.channel not in (Channel.EMAIL, Channel.WEB):
+        # Chat and API customers read replies in the widget or through the API; web-form customers get mail.
         services.mark_delivery(message, status=DeliveryStatus.SENT)
         return
     from unstuck.mail.outbound import deliver_email_reply

@@ -92,6 +92,9 @@ def seed_demo(desk: dict[str, Any] | None = None) -> list[DemoLogin]:
         )
         by_subject[conversation.subject] = conversation
     _momentum(by_subject, agents, teams, now)
+    from unstuck.helpcenter.loader import load_demo_articles
+
+    load_demo_articles()
     return logins
 
 

@@ -18,6 +18,8 @@ from unstuck.accounts.permissions import require_role
 from unstuck.conversations import services as conversation_services
 from unstuck.conversations.models import Attachment, Conversation, DeliveryStatus, Message, MessageKind
 from unstuck.core.errors import DomainError
+from unstuck.momentum.models import SideMessage
+from unstuck.momentum.services.collaborators import receive_vendor_reply
 
 from . import conf, selectors
 from .models import Delivery, InboundMail, InboundStatus, Mailbox, Source
@@ -104,12 +106,26 @@ def _file(inbound: InboundMail, parsed: ParsedEmail) -> None:
         # Filed beside the conversation it answers, but it must not reopen it or start anything.
         inbound.status, inbound.reason = InboundStatus.AUTO_REPLY, parsed.auto_reply_why[:500]
         inbound.conversation = selectors.find_thread_conversation(parsed)
+    elif (side := _vendor_reply(parsed)) is not None:
+        # A vendor answering the owner's side-thread question: internal, never the customer's thread.
+        inbound.status, inbound.conversation_id = InboundStatus.FILED, side.conversation_id
+        inbound.reason = "Vendor reply, filed in the conversation's side thread"
     else:
         message = _file_customer_message(parsed)
         inbound.status, inbound.message, inbound.conversation = InboundStatus.FILED, message, message.conversation
         skipped = [a.name for a in parsed.attachments if a.too_large]
         if skipped:
             inbound.reason = f"Over the attachment size limit, kept only in the raw mail: {', '.join(skipped)}"[:500]
+
+
+def _vendor_reply(parsed: ParsedEmail) -> SideMessage | None:
+    return receive_vendor_reply(
+        subject=parsed.subject,
+        references=([parsed.in_reply_to] if parsed.in_reply_to else []) + list(parsed.references),
+        from_email=parsed.from_address,
+        text=parsed.reply_text or parsed.text,
+        message_id=parsed.message_id,
+    )
 
 
 def _file_customer_message(parsed: ParsedEmail) -> Message:

@@ -145,6 +145,14 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 
 # How long a viewer counts as "present" on a conversation after their last heartbeat.
 PRESENCE_TTL_SECONDS = int(os.environ.get("PRESENCE_TTL_SECONDS", "20"))
+# The public help center's name in its header (e.g. your company); empty shows "Help center".
+HELP_CENTER_NAME = os.environ.get("HELP_CENTER_NAME", "")
+# Triage model family: "default" (TF-IDF and cues, light) or "semantic" (sentence embeddings, needs the extra).
+TRIAGE_ENGINE = os.environ.get("TRIAGE_ENGINE", "default")
+# Email: attachment size limit, retry waits (seconds) before a reply shows "Not delivered", SMTP timeout.
+MAIL_MAX_ATTACHMENT_BYTES = int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024)))
+MAIL_RETRY_BACKOFF = (60, 300)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 # Where agents reach the desk: links in notification emails.
 SITE_URL = os.environ.get("UNSTUCK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Whether a desk that never saved its routing settings assigns new conversations round-robin.

@@ -25,6 +25,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         channel=data.get("channel") or None,
         category_id=data["category"].pk if data.get("category") else None,
         overdue=bool(data.get("overdue")),
+        temperature=data.get("temperature") or None,
+        urgent=bool(data.get("urgent")),
+        burst=bool(data.get("burst")),
     )
     qs = selectors.list_conversations(request.agent, filters)  # type: ignore[attr-defined]
     try:
@@ -33,7 +36,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         page = selectors.paginate_by_attention(qs, cursor=None, size=settings.INBOX_PAGE_SIZE)
     params = request.GET.copy()
     params.pop("cursor", None)
+    from unstuck.triage.selectors import latest_decisions
+
     context = {
+        "decisions": latest_decisions([c.pk for c in page.items]),
         "view": view,
         "view_title": selectors.INBOX_VIEWS[view],
         "views": selectors.INBOX_VIEWS,

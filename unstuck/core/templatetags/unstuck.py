@@ -38,6 +38,12 @@ def humantime(moment: datetime | None) -> str:
 
 
 @register.filter
+def get_item(mapping: dict | None, key: object) -> object:
+    """Look up a dict entry by a variable key: {{ decisions|get_item:c.pk }}."""
+    return (mapping or {}).get(key)
+
+
+@register.filter
 def isotime(value: str | None) -> str:
     """An ISO timestamp kept in an event, as local time a person reads: 'Wed 25 Mar, 12:00'."""
     if not value:

@@ -11,6 +11,12 @@ from unstuck.accounts.services import issue_api_token
 from .accounts.factories import PASSWORD, AgentFactory
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright keeps an event loop in the main thread until the session ends, which
+    async tests (asgiref's AsyncToSync) cannot share."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture
 def agent(db):
     return AgentFactory(user__first_name="Maya", user__last_name="Lind", user__username="maya")

@@ -78,6 +78,12 @@ def test_reply_through_the_composer(page: Page, live_server, agent, login):
 
     page.locator("#composer-text").fill("Thanks Dana, I can see it too. A fix is on its way.")
     page.get_by_role("button", name="Send reply").click()
+    # No next step anywhere yet: refused with a clear message, and the text is kept.
+    expect(page.locator("#composer .alert-error")).to_contain_text("Add the next step")
+    expect(page.locator("#composer-text")).to_have_value("Thanks Dana, I can see it too. A fix is on its way.")
+
+    page.locator("#composer-next-step").fill("Maya sends the fixed export by 3 pm")
+    page.get_by_role("button", name="Send reply").click()
 
     reply = page.locator("#thread article.msg-outbound")
     expect(reply).to_have_count(1)

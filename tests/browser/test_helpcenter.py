@@ -63,3 +63,25 @@ def test_was_this_helpful_votes_without_reloading(page: Page, live_server, artic
     expect(page.locator("#vote")).to_contain_text("Thanks for telling us")
     articles["refund"].refresh_from_db()
     assert articles["refund"].helpful_yes == 1
+
+
+def test_contact_form_suggests_articles_while_typing_and_a_submit_is_not_a_deflection(
+    page: Page, live_server, articles
+):
+    page.goto(f"{live_server.url}/contact/")
+    message = page.locator("#id_message")
+    message.press_sequentially("When will my refu", delay=30)
+
+    suggestions = page.locator("#contact-suggestions")
+    expect(suggestions).to_be_visible()
+    expect(suggestions).to_contain_text("When will I get my refund?")
+    assert SuggestionEvent.objects.filter(kind="impression").exists()
+
+    page.get_by_label("Name").fill("Dana Example")
+    page.get_by_label("Email").fill("dana@example.com")
+    page.get_by_label("Subject").fill("Refund timing")
+    message.fill("When will my refund arrive? It has been twelve days.")
+    page.get_by_role("button", name=re.compile("Send", re.I)).click()
+    expect(page.get_by_text(re.compile("Your reference"))).to_be_visible()
+    session = VisitSession.objects.get()
+    assert session.submitted_at is not None

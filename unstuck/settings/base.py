@@ -153,6 +153,8 @@ TRIAGE_ENGINE = os.environ.get("TRIAGE_ENGINE", "default")
 MAIL_MAX_ATTACHMENT_BYTES = int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024)))
 MAIL_RETRY_BACKOFF = (60, 300)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Sites allowed to embed the chat widget (comma separated origins, or *).
+WIDGET_ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("WIDGET_ALLOWED_ORIGINS", "*").split(",") if o.strip()]
 # Where agents reach the desk: links in notification emails.
 SITE_URL = os.environ.get("UNSTUCK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Whether a desk that never saved its routing settings assigns new conversations round-robin.

@@ -200,6 +200,14 @@ def take_screenshots(base: str, targets: Targets, out: Path) -> list[Path]:
             page.goto(f"{base}/accounts/login/")
             shot(page, "login.png")
 
+            page.goto(f"{base}/help/")
+            expect(page.locator("h1").first).to_be_visible()
+            shot(page, "help-center.png")
+
+            page.goto(f"{base}/contact/")
+            expect(page.locator("#id_message")).to_be_visible()
+            shot(page, "contact.png")
+
             sign_in(page)
             page.goto(f"{base}/inbox/?view=open")
             expect(page.locator("table.inbox tbody tr").first).to_be_visible()
@@ -218,6 +226,12 @@ def take_screenshots(base: str, targets: Targets, out: Path) -> list[Path]:
             page.goto(f"{base}/customers/{targets.customer_id}/")
             expect(page.locator(".timeline-item").first).to_be_visible()
             shot(page, "customer.png")
+
+            page.goto(f"{base}/nudges/")
+            shot(page, "nudges.png")
+
+            page.goto(f"{base}/settings/sla/")
+            shot(page, "sla-settings.png")
             context.close()
 
             mobile = browser.new_context(

@@ -104,11 +104,20 @@ def _momentum(by_subject: dict[str, Conversation], agents: dict[str, Agent], tea
         return
     iris, kwame, sofia = agents["iris"], agents["kwame"], agents["sofia"]
     Routing.objects.create(auto_assign=True, load_cap=25, on_call=kwame)
-    twice = by_subject.get("Charged TWICE for annual Growth plan")
-    if twice is not None:
-        Promise.objects.create(conversation=twice, made_by=iris, due_at=now + timedelta(minutes=50), created_at=now)
-        twice.promise_due = now + timedelta(minutes=50)
-        _save_clocks(twice)
+    # A promise on a money conversation that is still inside its cadence, so the promise is what is due.
+    promised = next(
+        (
+            c
+            for c in by_subject.values()
+            if c.owner_id == iris.pk and c.level == 2 and c.due_at and c.due_at > now + timedelta(minutes=90)
+        ),
+        None,
+    )
+    if promised is not None:
+        due = now + timedelta(minutes=50)
+        Promise.objects.create(conversation=promised, made_by=iris, due_at=due, created_at=now - timedelta(hours=1))
+        promised.promise_due = due
+        _save_clocks(promised)
     feed = by_subject.get("Harbour Bank feed not connecting")
     if feed is not None:
         ScopeCheck.objects.create(

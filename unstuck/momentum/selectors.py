@@ -197,6 +197,10 @@ class ConversationMomentum:
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
+    def resolution_overdue(self) -> bool:
+        return self.resolution_due is not None and self.resolution_due < timezone.now()
+
+    @property
     def flagged_calls(self) -> list[Call]:
         return [c for c in self.calls if c.flagged]
 

@@ -51,3 +51,21 @@ def test_starter_model_levels_clear_messages_with_reasons():
     assert angry.urgent
     calm = model.read("How do I change the email address on my account?")
     assert (calm.level, calm.temperature, calm.urgent) == (4, "calm", False)
+
+
+def test_one_message_fast_path_equals_the_batch_path():
+    """Live triage scores one text without sklearn's per-call validation: it must agree with the batch path."""
+    import numpy as np
+
+    from unstuck.triage.engine.hierarchy import load_starter
+
+    model = store.starter_model()
+    texts = [e.text for e in load_starter()[::25]] + ["@brand can\u2019t log in!!! \U0001f621", "", "x" * 5000]
+    for classifier in (model.level_model, model.temperature_model, model.urgent_model):
+        X = classifier._blocks(texts, None, fit=False)
+        batch = classifier._to_probabilities(np.asarray(classifier.model.decision_function(X)))
+        if classifier.loss != "svm":
+            assert np.allclose(batch, classifier.model.predict_proba(X), atol=1e-9)
+        one = np.vstack([classifier.probabilities([t]) for t in texts])
+        assert np.allclose(batch, one, atol=1e-9)
+    assert model.level_model.top_terms("charged twice, refund please", 2)

@@ -107,9 +107,13 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 _HANDLE = re.compile(r"(?<!\w)@\w+|https?://\S+|\bwww\.\S+")
 
 
+# Triage reads the start of a message: a long email with quoted history costs the same as a short one.
+MAX_CHARS = 2000
+
+
 def normalize(text: str) -> str:
     """Straight quotes, so a typographic apostrophe cannot hide "can't"; @handles and links carry no meaning."""
-    text = text.translate(_QUOTES).replace("&amp;", "&").replace("&gt;", ">").replace("&lt;", "<")
+    text = text[:MAX_CHARS].translate(_QUOTES).replace("&amp;", "&").replace("&gt;", ">").replace("&lt;", "<")
     return _HANDLE.sub(" ", text).strip()
 
 
@@ -154,10 +158,13 @@ def _matches(patterns: dict[str, re.Pattern[str]], text: str) -> dict[str, list[
     return found
 
 
-@lru_cache(maxsize=512)
 def find_cues(text: str) -> Cues:
-    """Cached: one message is read by several models in a row (treat the result as read-only)."""
-    text = normalize(text)
+    """Cached on the normalized text: one message is read by several models in a row (treat it as read-only)."""
+    return _find_cues(normalize(text))
+
+
+@lru_cache(maxsize=512)
+def _find_cues(text: str) -> Cues:
     cues = Cues()
     for level, patterns in _LEVEL.items():
         found = _matches(patterns, text)

@@ -78,7 +78,7 @@ def test_a_failing_model_never_breaks_receiving(monkeypatch):
     def broken(engine):
         raise RuntimeError("model file corrupt")
 
-    monkeypatch.setattr(store, "active_hierarchy", broken)
+    monkeypatch.setattr(store, "active_models", broken)
     message = inbound("The export button does nothing.")
     assert message.pk is not None
     assert not TriageDecision.objects.filter(conversation=message.conversation).exists()
@@ -126,3 +126,36 @@ def test_latest_decisions_for_an_inbox_page(django_assert_num_queries):
         decisions = selectors.latest_decisions([a.pk, b.pk])
     assert decisions[a.pk] == selectors.latest_decision(a)
     assert decisions[b.pk].conversation_id == b.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bursts_read_committed_signatures_from_the_cache():
+    from unstuck.triage.services.inbound import recent_signatures
+
+    recent_signatures.clear()
+    inbound("I can't log in to my account")
+    inbound("Unable to sign in to my account")
+    assert len(recent_signatures) == 2  # both decisions, cached once their transaction committed
+    decision = selectors.latest_decision(inbound("hello, I can't login to my account").conversation)
+    assert decision.burst_size == 3
+    recent_signatures.clear()
+
+
+def test_hooks_run_before_a_rollback_never_fill_the_cache(django_capture_on_commit_callbacks):
+    from unstuck.triage.services.inbound import recent_signatures
+
+    recent_signatures.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        inbound("I can't log in to my account")
+    assert len(recent_signatures) == 0  # the test's transaction is rolled back: its ids come back later
+
+
+def test_a_cached_signature_of_another_conversation_is_not_used():
+    from unstuck.triage.services.inbound import recent_signatures
+
+    first = inbound("I can't log in to my account")
+    stale = TriageDecision.objects.get(conversation=first.conversation)
+    recent_signatures.add({stale.pk: (stale.conversation_id + 1000, frozenset(), frozenset())})
+    inbound("Unable to sign in to my account")
+    assert selectors.latest_decision(inbound("I can't login to my account").conversation).burst_size == 3
+    recent_signatures.clear()

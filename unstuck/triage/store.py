@@ -103,6 +103,21 @@ def active_category(engine: str) -> CategoryModel | None:
     return _load_row(*row) if row is not None else None
 
 
+def active_models(engine: str) -> tuple[HierarchyModel, CategoryModel | None]:
+    """The hierarchy and category models live triage serves, found with one query."""
+    newest: dict[str, tuple[int, str]] = {}
+    rows = (
+        TriageModel.objects.filter(engine=engine, active=True)
+        .order_by("-created_at", "-id")
+        .values_list("kind", "pk", "version")
+    )
+    for kind, pk, version in rows:
+        newest.setdefault(kind, (pk, version))
+    hierarchy_row, category_row = newest.get(ModelKind.HIERARCHY), newest.get(ModelKind.CATEGORY)
+    hierarchy = _load_row(*hierarchy_row) if hierarchy_row is not None else starter_model(engine)
+    return hierarchy, _load_row(*category_row) if category_row is not None else None
+
+
 def save(
     *, kind: str, engine: str, model: Any, version: str, metrics: dict, n_labels: int, last_label_id: int, active: bool
 ) -> TriageModel:

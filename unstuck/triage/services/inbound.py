@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,7 +21,7 @@ from .. import store
 from ..engine import semantic
 from ..engine.cues import find_cues
 from ..engine.hierarchy import Reading
-from ..engine.similarity import cosine, signature
+from ..engine.similarity import signature
 from ..models import TriageDecision
 
 logger = logging.getLogger(__name__)
@@ -61,21 +63,100 @@ def human_fields(conversation: Conversation) -> set[str]:
     return fields
 
 
+Entry = tuple[int, frozenset[str], frozenset[str]]  # conversation id, signature tokens, topics
+
+
+class _RecentSignatures:
+    """Parsed signatures and topics of recent decisions by id, so a burst check does not decode JSON each time.
+
+    Entries enter only after a real commit (an on-commit hook that runs outside any transaction), so a decision
+    that was rolled back, whose id the database may hand out again, never enters. An entry is used only while
+    its conversation id still matches the row's. Which decisions count (the window, other conversations, the
+    scan limit) is always asked of the database, so every worker sees the same burst.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._entries: dict[int, Entry] = {}
+        self._lock = threading.Lock()
+
+    def get(self, rows: list[tuple[int, int]]) -> dict[int, Entry]:
+        """The cached entries for (id, conversation id) rows."""
+        entries = self._entries
+        found = {}
+        for decision_id, conversation_id in rows:
+            entry = entries.get(decision_id)
+            if entry is not None and entry[0] == conversation_id:
+                found[decision_id] = entry
+        return found
+
+    def add(self, entries: dict[int, Entry]) -> None:
+        with self._lock:
+            self._entries.update(entries)
+            if len(self._entries) > self.capacity:
+                for stale in sorted(self._entries)[: len(self._entries) - self.capacity // 2]:
+                    del self._entries[stale]
+
+    def add_on_commit(self, entries: dict[int, Entry]) -> None:
+        def committed() -> None:
+            if not transaction.get_connection().in_atomic_block:  # not a test running hooks before a rollback
+                self.add(entries)
+
+        if entries:
+            transaction.on_commit(committed)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+recent_signatures = _RecentSignatures(capacity=4 * BURST_SCAN_LIMIT)
+
+
 def find_burst(text_signature: list[str], topics: list[str], *, conversation: Conversation, now) -> Burst:  # type: ignore[no-untyped-def]
-    """Similar messages from other conversations in the last 30 minutes: many mild reports can be one outage."""
-    recent = (
+    """Similar messages from other conversations in the last 30 minutes: many mild reports can be one outage.
+
+    Bounded work per message however busy the desk is: one indexed query for the ids of at most
+    BURST_SCAN_LIMIT recent decisions, their signatures from the in-process cache (those it lacks are read
+    in a second query), and set intersections.
+    """
+    recent: list[tuple[int, int]] = list(
         TriageDecision.objects.filter(created_at__gte=now - BURST_WINDOW)
         .exclude(conversation=conversation)
         .order_by("-id")
-        .values_list("conversation_id", "signature", "topics")[:BURST_SCAN_LIMIT]
+        .values_list("id", "conversation_id")[:BURST_SCAN_LIMIT]
     )
-    failure_topics = {t for t in topics if t.startswith("1:")}
+    known = recent_signatures.get(recent)
+    missing = [decision_id for decision_id, _ in recent if decision_id not in known]
+    if missing:
+        rows = TriageDecision.objects.filter(id__in=missing).values_list("id", "conversation_id", "signature", "topics")
+        fetched = {
+            decision_id: (conversation_id, frozenset(other_signature or ()), frozenset(other_topics or ()))
+            for decision_id, conversation_id, other_signature, other_topics in rows
+        }
+        recent_signatures.add_on_commit(fetched)
+        known = {**known, **fetched}
+    mine = frozenset(text_signature)
+    root = math.sqrt(len(mine))
+    failure_topics = frozenset(t for t in topics if t.startswith("1:"))
     similar: dict[int, set[str]] = {}
-    for conversation_id, other_signature, other_topics in recent:
-        score = cosine(text_signature, other_signature or [])
-        shared = failure_topics & set(other_topics or [])
+    for decision_id, conversation_id in recent:
+        entry = known.get(decision_id)
+        if entry is None:  # deleted in between
+            continue
+        _, other_signature, other_topics = entry
+        overlap = len(mine & other_signature)
+        if not overlap:
+            continue
+        score = overlap / (root * math.sqrt(len(other_signature)))
+        shared = failure_topics & other_topics
         if score >= BURST_SIMILARITY or (shared and score >= 0.2):
-            similar.setdefault(conversation_id, set()).update(shared)
+            topics_seen = similar.setdefault(conversation_id, set())
+            if shared:
+                topics_seen.update(shared)
     shared_topics = sorted(set().union(*similar.values())) if similar else []
     return Burst(size=1 + len(similar), conversation_ids=sorted(similar), topics=shared_topics)
 
@@ -89,6 +170,8 @@ def perceived_urgency_for(reading: Reading, level: int) -> int:
 
 def _unanswered_follow_ups(conversation: Conversation, message: Message) -> int:
     """Customer messages since our last reply, this one included: repeated follow-ups mean rising pressure."""
+    if conversation.message_count <= 1:  # this message is the conversation's first: no query needed
+        return 1
     last_reply = conversation.last_heard_at
     inbound = Message.objects.filter(conversation=conversation, kind=MessageKind.INBOUND)
     if last_reply is not None:
@@ -96,12 +179,12 @@ def _unanswered_follow_ups(conversation: Conversation, message: Message) -> int:
     return inbound.count()
 
 
-def _trend(previous: TriageDecision | None, heat: float) -> str:
-    if previous is None:
+def _trend(previous_heat: float | None, heat: float) -> str:
+    if previous_heat is None:
         return Trend.STEADY
-    if heat >= previous.heat + 0.3:
+    if heat >= previous_heat + 0.3:
         return Trend.RISING
-    if heat <= previous.heat - 0.3:
+    if heat <= previous_heat - 0.3:
         return Trend.FALLING
     return Trend.STEADY
 
@@ -111,14 +194,15 @@ def _triage(message: Message) -> TriageDecision:
     conversation = message.conversation
     now = timezone.now()
     engine = store.serving_engine()
-    hierarchy = store.active_hierarchy(engine)
-    categories = store.active_category(engine)
+    hierarchy, categories = store.active_models(engine)
     needs_embedding = engine == "semantic"
     embedding: np.ndarray | None = semantic.encode([message.text]) if needs_embedding else None
     reading = hierarchy.read(message.text, embedding=embedding)
     reasons = dict(reading.reasons)
-    previous = TriageDecision.objects.filter(conversation=conversation).order_by("-id").first()
-    first = previous is None
+    previous_heat: float | None = (
+        TriageDecision.objects.filter(conversation=conversation).order_by("-id").values_list("heat", flat=True).first()
+    )
+    first = previous_heat is None
 
     cues = find_cues(message.text)
     text_signature = signature(message.text)
@@ -145,7 +229,7 @@ def _triage(message: Message) -> TriageDecision:
         reasons["temperature"] = [*reasons.get("temperature", []), note]
     temperature = "hot" if heat >= 1.25 else "warm" if heat >= 0.6 else "calm"
     reading.urgent, reading.urgency_score = urgent, urgency_score
-    trend = _trend(previous, heat)
+    trend = _trend(previous_heat, heat)
 
     category: Category | None = None
     category_confidence: float | None = None
@@ -183,6 +267,7 @@ def _triage(message: Message) -> TriageDecision:
     decision.applied = _apply(conversation, decision, first=first)
     decision.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     decision.save()
+    recent_signatures.add_on_commit({decision.pk: (conversation.pk, frozenset(text_signature), frozenset(topics))})
     return decision
 
 

@@ -22,6 +22,7 @@ def find_or_create_customer(*, identities: Iterable[tuple[str, str]], name: str 
         for kind, value in normalized
         for identity in Identity.objects.select_related("customer").filter(kind=kind, value=value)
     }
+    changed = not matches
     if matches:
         # With two known people in one message, the first identity's owner wins; merging is a person's call.
         customer = next(iter(matches.values()))
@@ -30,9 +31,14 @@ def find_or_create_customer(*, identities: Iterable[tuple[str, str]], name: str 
     if name and not customer.name:
         customer.name = name.strip()[:200]
         customer.save(update_fields=["name", "updated_at"])
+        changed = True
+    known = set(customer.identities.values_list("kind", "value")) if matches else set()
     for kind, value in normalized:
-        Identity.objects.get_or_create(kind=kind, value=value, defaults={"customer": customer})
-    index_customer(customer)
+        if (kind, value) not in known:
+            _, created = Identity.objects.get_or_create(kind=kind, value=value, defaults={"customer": customer})
+            changed = changed or created
+    if changed:  # re-indexing on every message of a known customer was most of the cost of filing mail
+        index_customer(customer)
     return customer
 
 

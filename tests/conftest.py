@@ -17,6 +17,16 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_desk_policy():
+    """The desk policy is cached per process; a test's saved targets must not leak into the next test."""
+    from unstuck.momentum.selectors import forget_desk_policy
+
+    forget_desk_policy()
+    yield
+    forget_desk_policy()
+
+
 @pytest.fixture
 def agent(db):
     return AgentFactory(user__first_name="Maya", user__last_name="Lind", user__username="maya")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -51,7 +52,28 @@ def level_policies() -> list[LevelPolicy]:
     return rows
 
 
+_POLICY_TTL_SECONDS = 10.0
+_policy_cache: tuple[float, DeskPolicy] | None = None
+
+
+def forget_desk_policy() -> None:
+    """Called after a lead saves targets or hours (and between tests); other processes follow within 10 s."""
+    global _policy_cache
+    _policy_cache = None
+
+
 def desk_policy() -> DeskPolicy:
+    """The desk's targets and calendar, read once per 10 s per process: every clock refresh needs them."""
+    global _policy_cache
+    now = time.monotonic()
+    if _policy_cache is not None and now - _policy_cache[0] < _POLICY_TTL_SECONDS:
+        return _policy_cache[1]
+    policy = _load_desk_policy()
+    _policy_cache = (now, policy)
+    return policy
+
+
+def _load_desk_policy() -> DeskPolicy:
     targets = {
         p.level: Target(
             first_reply_minutes=p.first_reply_minutes,

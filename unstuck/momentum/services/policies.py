@@ -34,6 +34,8 @@ def _minutes(value: int | None, label: str, *, optional: bool) -> int | None:
 def _enqueue_recompute() -> None:
     from ..tasks import recompute_clocks
 
+    selectors.forget_desk_policy()
+    transaction.on_commit(selectors.forget_desk_policy)
     transaction.on_commit(partial(recompute_clocks.enqueue))
 
 

@@ -97,3 +97,20 @@ def test_ingest_email_files_a_message_from_standard_input(monkeypatch):
     inbound = InboundMail.objects.get()
     assert (inbound.source, inbound.status) == (Source.PIPE, InboundStatus.FILED)
     assert out.getvalue().startswith(f"filed in conversation #{inbound.conversation_id}")
+
+
+def test_the_mailboxes_page_says_whether_mail_is_pushed_or_polled(lead_web):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    MailboxFactory(name="Polled", imap_host="imap.example.com", username="a")
+    MailboxFactory(
+        name="Pushed", imap_host="imap.example.com", username="b", idle_until=timezone.now() + timedelta(minutes=2)
+    )
+    MailboxFactory(
+        name="Stale", imap_host="imap.example.com", username="c", idle_until=timezone.now() - timedelta(seconds=1)
+    )
+    page = lead_web.get("/settings/mailboxes/").content.decode()
+    assert page.count("Push (IDLE)") == 1
+    assert page.count("Polling every 60 s") == 2

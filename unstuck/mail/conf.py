@@ -16,6 +16,11 @@ def retry_backoff() -> tuple[int, ...]:
     return tuple(getattr(settings, "MAIL_RETRY_BACKOFF", DEFAULT_RETRY_BACKOFF))
 
 
+def imap_idle_enabled() -> bool:
+    """`unstuck worker` keeps an IDLE connection to each mailbox whose server offers it (push instead of polling)."""
+    return bool(getattr(settings, "MAIL_IMAP_IDLE", True))
+
+
 def smtp_listen_port() -> int | None:
     port = getattr(settings, "UNSTUCK_SMTP_PORT", None)
     return int(port) if port else None

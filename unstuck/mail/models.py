@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 from unstuck.conversations.models import Conversation, Message
 from unstuck.core.models import TimeStampedModel
@@ -28,6 +29,8 @@ class Mailbox(TimeStampedModel):
     last_uid = models.BigIntegerField(default=0)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+    # Renewed every minute by the worker's IDLE watcher while the server pushes new mail to us.
+    idle_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -38,6 +41,11 @@ class Mailbox(TimeStampedModel):
     @property
     def polls_imap(self) -> bool:
         return bool(self.is_active and self.imap_host and self.username)
+
+    @property
+    def receives_push(self) -> bool:
+        """The worker holds an IDLE connection: new mail arrives within seconds, not at the next poll."""
+        return bool(self.polls_imap and self.idle_until and self.idle_until > timezone.now())
 
 
 class Source(models.TextChoices):

@@ -73,13 +73,7 @@ def _merge(source: Customer, *, into: Customer, actor: Agent | None, reason: str
         raise DomainError("same_customer", "A customer cannot be merged into itself.")
     moved_identities = list(source.identities.values_list("kind", "value"))
     source.identities.update(customer=into)
-    # actor is None when the customer merged themselves (a chat visitor giving a known email); the
-    # service records None as "the system" but is typed for agents only.
-    moved = conversation_services.move_conversations_to_customer(
-        source=source,
-        target=into,
-        actor=actor,  # type: ignore[arg-type]
-    )
+    moved = conversation_services.move_conversations_to_customer(source=source, target=into, actor=actor)
     if not into.company and source.company:
         into.company = source.company
         into.save(update_fields=["company", "updated_at"])
@@ -141,7 +135,9 @@ def split_identity(customer: Customer, *, identity: Identity, actor: Agent) -> C
     new = Customer.objects.create(name=selectors.name_before_merge(identity))
     identity.customer = new
     identity.save(update_fields=["customer", "updated_at"])
-    moved = _move_conversations(conversation_ids, source=customer, target=new, actor=actor)
+    moved = conversation_services.move_conversations_to_customer(
+        source=customer, target=new, actor=actor, only=conversation_ids, reason="identity split off"
+    )
     conversation_services.record_event(
         kind="customer.split",
         actor=actor,
@@ -152,29 +148,3 @@ def split_identity(customer: Customer, *, identity: Identity, actor: Agent) -> C
     index_customer(customer)
     index_customer(new)
     return new
-
-
-def _move_conversations(ids: list[int], *, source: Customer, target: Customer, actor: Agent) -> list[int]:
-    """Some of a customer's conversations follow a split-off identity, with their customer messages.
-
-    The conversations app only moves all of a customer's conversations (for merges); this moves a chosen
-    few the same way, with the same audit event per conversation.
-    """
-    from unstuck.conversations import services as conversation_services
-    from unstuck.conversations.models import Conversation, Message
-
-    conversations = list(Conversation.objects.filter(pk__in=ids, customer=source).order_by("pk"))
-    moved = [c.pk for c in conversations]
-    Conversation.objects.filter(pk__in=moved).update(customer=target)
-    Message.objects.filter(conversation_id__in=moved, author_customer=source).update(author_customer=target)
-    for conversation in conversations:
-        conversation.customer = target
-        conversation_services.record_event(
-            kind="conversation.customer_changed",
-            actor=actor,
-            conversation=conversation,
-            customer=target,
-            before={"customer_id": source.pk},
-            after={"customer_id": target.pk, "reason": "identity split off"},
-        )
-    return moved

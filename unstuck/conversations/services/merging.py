@@ -106,18 +106,36 @@ def split_message(message: Message, *, actor: Agent, subject: str = "") -> Conve
     return new
 
 
-def move_conversations_to_customer(*, source: Customer, target: Customer, actor: Agent) -> list[int]:
-    """Used by customer merges: the conversations follow the person."""
-    ids = list(Conversation.objects.filter(customer=source).values_list("id", flat=True))
+def move_conversations_to_customer(
+    *,
+    source: Customer,
+    target: Customer,
+    actor: Agent | None,
+    only: list[int] | None = None,
+    reason: str = "",
+) -> list[int]:
+    """The conversations follow the person: all of them for a customer merge, `only` these for a split.
+
+    `actor` is None when the customer merged themselves (a chat visitor giving a known email).
+    """
+    conversations = Conversation.objects.filter(customer=source).order_by("pk")
+    if only is not None:
+        conversations = conversations.filter(pk__in=only)
+    moving = list(conversations)
+    ids = [c.pk for c in moving]
     Conversation.objects.filter(pk__in=ids).update(customer=target)
-    Message.objects.filter(author_customer=source).update(author_customer=target)
-    for conversation_id in ids:
+    Message.objects.filter(conversation_id__in=ids, author_customer=source).update(author_customer=target)
+    after: dict[str, object] = {"customer_id": target.pk}
+    if reason:
+        after["reason"] = reason
+    for conversation in moving:
+        conversation.customer = target
         record_event(
             kind="conversation.customer_changed",
             actor=actor,
-            conversation=Conversation.objects.get(pk=conversation_id),
+            conversation=conversation,
             customer=target,
             before={"customer_id": source.pk},
-            after={"customer_id": target.pk},
+            after=after,
         )
     return ids

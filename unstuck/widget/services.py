@@ -93,22 +93,10 @@ def leave_email(*, key: uuid.UUID, email: str) -> Visitor:
 
 
 def _route_by_email(conversation: Conversation) -> None:
-    """Replies follow the conversation's channel; switch it to email, audited like a customer switching.
-
-    The conversations app has no channel-changing service yet (receive_message switches on a message from
-    another channel), so this updates the one column and records the same `channel.changed` event.
-    """
-    if conversation.channel == Channel.EMAIL:
-        return
-    Conversation.objects.filter(pk=conversation.pk).update(channel=Channel.EMAIL, updated_at=timezone.now())
-    conversation_services.record_event(
-        kind="channel.changed",
-        actor=None,
-        conversation=conversation,
-        before={"channel": conversation.channel},
-        after={"channel": Channel.EMAIL, "reason": "chat visitor left email; nobody was online"},
+    """Replies follow the conversation's channel: from now on they go by email."""
+    conversation_services.change_channel(
+        conversation, channel=Channel.EMAIL, reason="chat visitor left email; nobody was online"
     )
-    conversation.channel = Channel.EMAIL
 
 
 @transaction.atomic

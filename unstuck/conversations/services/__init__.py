@@ -15,7 +15,7 @@ from .fields import (
 )
 from .merging import merge_conversations, move_conversations_to_customer, split_message
 from .presence import leave, prune_presence, touch_presence
-from .receiving import open_conversation, receive_message, sanitize_html
+from .receiving import change_channel, open_conversation, receive_message, sanitize_html
 from .replying import ReplyHeld, add_note, mark_delivery, reply
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "add_note",
     "assign_owner",
     "change_category",
+    "change_channel",
     "change_level",
     "change_status",
     "create_category",

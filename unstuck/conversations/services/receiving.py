@@ -28,6 +28,30 @@ def subject_from(text: str) -> str:
     return (first_line[:97] + "…") if len(first_line) > 100 else (first_line or "(no subject)")
 
 
+def note_channel_change(conversation: Conversation, *, channel: str, reason: str = "") -> bool:
+    """Replies follow the channel the customer is on: switch it on the instance and audit it (the caller saves)."""
+    if conversation.channel == channel:
+        return False
+    after = {"channel": channel, **({"reason": reason} if reason else {})}
+    record_event(
+        kind="channel.changed",
+        actor=None,
+        conversation=conversation,
+        before={"channel": conversation.channel},
+        after=after,
+    )
+    conversation.channel = channel
+    return True
+
+
+@transaction.atomic
+def change_channel(conversation: Conversation, *, channel: str, reason: str) -> Conversation:
+    """The customer moved channel without writing on the new one (a chat visitor who left an email)."""
+    if note_channel_change(conversation, channel=channel, reason=reason):
+        conversation.save(update_fields=["channel", "updated_at"])
+    return conversation
+
+
 @transaction.atomic
 def receive_message(
     *,
@@ -93,15 +117,7 @@ def receive_message(
         )
         conversation.status = Status.OPEN
         fields.append("status")
-    if conversation.channel != channel:
-        record_event(
-            kind="channel.changed",
-            actor=None,
-            conversation=conversation,
-            before={"channel": conversation.channel},
-            after={"channel": channel},
-        )
-        conversation.channel = channel
+    if note_channel_change(conversation, channel=channel):
         fields.append("channel")
     conversation.message_count += 1
     conversation.last_customer_message_at = now

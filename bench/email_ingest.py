@@ -11,13 +11,11 @@ bench/results/email_ingest.json. Target: at least 100 messages per second.
 from __future__ import annotations
 
 import argparse
-import json
 import mailbox
 import os
 import platform
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -26,15 +24,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("UNSTUCK_DATA_DIR", tempfile.mkdtemp(prefix="unstuck-bench-mail-"))
-os.environ.setdefault("MEDIA_ROOT", os.path.join(os.environ["UNSTUCK_DATA_DIR"], "media"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unstuck.settings.base")
-os.environ.setdefault("TASKS_BACKEND", "immediate")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from bench.common import setup_django, write_results  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_django("unstuck-bench-mail-")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -159,10 +151,7 @@ def main() -> None:
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
     }
-    print(json.dumps(result))
-    out = ROOT / "bench" / "results" / "email_ingest.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    write_results("email_ingest", result)
 
 
 if __name__ == "__main__":

@@ -12,27 +12,19 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import os
 import platform
 import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("UNSTUCK_DATA_DIR", tempfile.mkdtemp(prefix="unstuck-help-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unstuck.settings.base")
-os.environ.setdefault("TASKS_BACKEND", "immediate")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from bench.common import setup_django, write_results  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_django("unstuck-help-bench-")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -152,9 +144,7 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
-    out = ROOT / "bench" / "results" / "help_search.json"
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result))
+    write_results("help_search", result)
 
 
 if __name__ == "__main__":

@@ -10,28 +10,20 @@ Prints one JSON line and writes bench/results/momentum.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
 import resource
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("UNSTUCK_DATA_DIR", tempfile.mkdtemp(prefix="unstuck-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unstuck.settings.base")
-os.environ.setdefault("TASKS_BACKEND", "immediate")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+from bench.common import setup_django, write_results  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_django("unstuck-bench-", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -120,11 +112,7 @@ def main() -> None:
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
     }
-    line = json.dumps(figures)
-    print(line)
-    out = ROOT / "bench" / "results" / "momentum.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(figures, indent=2) + "\n")
+    write_results("momentum", figures)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import write_results  # noqa: E402
 from unstuck.triage.engine import semantic  # noqa: E402
 
 SEED = 0
@@ -100,9 +101,7 @@ def main() -> None:
         key: summary[key] >= goal for key, goal in TARGETS.items() if summary.get(key) is not None
     }
     results["summary"] = summary
-    out = ROOT / "bench" / "results" / "triage.json"
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(summary))
+    write_results("triage", results, line=summary)
 
 
 if __name__ == "__main__":

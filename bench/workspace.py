@@ -9,27 +9,20 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("UNSTUCK_DATA_DIR", tempfile.mkdtemp(prefix="unstuck-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unstuck.settings.base")
-os.environ.setdefault("TASKS_BACKEND", "immediate")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from bench.common import setup_django, write_results  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_django("unstuck-bench-")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -112,13 +105,15 @@ def build(n_conversations: int, per: int, rng: random.Random) -> dict[str, float
                     created,
                     created,
                     created,
+                    False,
                 )
             )
         cursor.executemany(
             "INSERT INTO conversations_conversation (id, subject, customer_id, channel, status, level, owner_id,"
             " next_step, next_step_by, temperature, temperature_trend, handoff_count, reopen_count, message_count,"
             " reply_count, first_reply_due, next_update_due, due_at, created_at, updated_at, last_message_at,"
-            " last_heard_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            " last_heard_at, stuck_seconds, felt_stuck, nudge_stage)"
+            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,0,%s,0)",
             rows,
         )
     conversations_seconds = time.perf_counter() - started
@@ -231,11 +226,7 @@ def main() -> None:
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
     }
-    line = json.dumps(result)
-    print(line)
-    out = ROOT / "bench" / "results" / "workspace.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    write_results("workspace", result)
 
 
 if __name__ == "__main__":

@@ -88,10 +88,17 @@ def live(request: HttpRequest, pk: int) -> HttpResponse:
     """Heartbeat and live refresh: records presence, returns fresh fragments only when something changed."""
     conversation = selectors.access_conversation(request.agent, pk)  # type: ignore[attr-defined]
     services.touch_presence(conversation, agent=request.agent, state=request.POST.get("state", "viewing"))  # type: ignore[attr-defined]
+    if request.POST.get("stamp") == live_stamp(conversation):
+        # Nothing changed: only presence, without building the whole page's context every 4 s.
+        quiet = {
+            "conversation": conversation,
+            "presences": selectors.list_present_agents(conversation, exclude=request.agent),  # type: ignore[attr-defined]
+            "oob": True,
+        }
+        return HttpResponse(render_to_string("conversations/detail.html#presence", quiet, request))
     context = detail_context(request, conversation)
-    changed = request.POST.get("stamp") != context["stamp"]
     context["oob"] = True
-    parts = ["presence"] + (["thread", "conv-header", "conv-side", "live"] if changed else [])
+    parts = ["presence", "thread", "conv-header", "conv-side", "live"]
     html = "".join(render_to_string(f"conversations/detail.html#{p}", context, request) for p in parts)
     return HttpResponse(html)
 

@@ -11,12 +11,11 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 
 from unstuck.accounts.models import Agent, Role
 from unstuck.accounts.permissions import require_role
 from unstuck.conversations import services as conversation_services
-from unstuck.conversations.models import Attachment, Conversation, DeliveryStatus, Message, MessageKind
+from unstuck.conversations.models import Conversation, DeliveryStatus, Message, MessageKind
 from unstuck.core.errors import DomainError
 from unstuck.momentum.models import SideMessage
 from unstuck.momentum.services.collaborators import receive_vendor_reply
@@ -150,12 +149,11 @@ def _store_attachments(message: Message, parsed: ParsedEmail) -> None:
     for attachment in parsed.attachments:
         if attachment.too_large:
             continue
-        name = get_valid_filename(attachment.name) or "attachment"
-        Attachment.objects.create(
-            message=message,
-            file=ContentFile(attachment.data, name=name),
+        conversation_services.add_attachment(
+            message,
+            content=ContentFile(attachment.data),
             filename=attachment.name,
-            content_type=attachment.content_type[:120],
+            content_type=attachment.content_type,
             size=attachment.size,
         )
 

@@ -201,7 +201,6 @@ def store_attachment(message: Message, upload: UploadedFile) -> Attachment:
     content_type = ALLOWED_ATTACHMENT_TYPES.get("." + filename.rsplit(".", 1)[-1].lower()) or (
         mimetypes.guess_type(filename)[0] or "application/octet-stream"
     )
-    attachment = Attachment(message=message, filename=filename, content_type=content_type, size=upload.size or 0)
-    attachment.file.save(filename, upload, save=False)
-    attachment.save()
-    return attachment
+    return conversation_services.add_attachment(
+        message, content=upload, filename=filename, content_type=content_type, size=upload.size or 0
+    )

@@ -15,11 +15,12 @@ from .fields import (
 )
 from .merging import merge_conversations, move_conversations_to_customer, split_message
 from .presence import leave, prune_presence, touch_presence
-from .receiving import change_channel, open_conversation, receive_message, sanitize_html
+from .receiving import add_attachment, change_channel, open_conversation, receive_message, sanitize_html
 from .replying import ReplyHeld, add_note, mark_delivery, reply
 
 __all__ = [
     "ReplyHeld",
+    "add_attachment",
     "add_note",
     "assign_owner",
     "change_category",

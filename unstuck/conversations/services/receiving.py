@@ -3,8 +3,10 @@
 from collections.abc import Iterable
 
 import nh3
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from unstuck.accounts.models import Agent
 from unstuck.core.errors import DomainError
@@ -12,7 +14,7 @@ from unstuck.customers import services as customer_services
 from unstuck.customers.models import Customer
 from unstuck.triage import services as triage_services
 
-from ..models import Category, Channel, Conversation, Message, MessageKind, Status
+from ..models import Attachment, Category, Channel, Conversation, Message, MessageKind, Status
 from .common import index_conversation, index_message, save_with_clocks
 from .events import record_event
 
@@ -26,6 +28,15 @@ def sanitize_html(html: str) -> str:
 def subject_from(text: str) -> str:
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return (first_line[:97] + "…") if len(first_line) > 100 else (first_line or "(no subject)")
+
+
+def add_attachment(message: Message, *, content: File, filename: str, content_type: str, size: int) -> Attachment:
+    """Keep a file with its message; channels decide what is allowed and what type it really is."""
+    stored_name = get_valid_filename(filename) or "attachment"
+    attachment = Attachment(message=message, filename=filename[:255], content_type=content_type[:120], size=size)
+    attachment.file.save(stored_name, content, save=False)
+    attachment.save()
+    return attachment
 
 
 def note_channel_change(conversation: Conversation, *, channel: str, reason: str = "") -> bool:

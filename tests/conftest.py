@@ -18,13 +18,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_desk_policy():
-    """The desk policy is cached per process; a test's saved targets must not leak into the next test."""
-    from unstuck.momentum.selectors import forget_desk_policy
+def _fresh_memos():
+    """Desk settings are remembered per process (core.memo); a test's saved ones must not leak into the next."""
+    from unstuck.core.memo import forget_all
 
-    forget_desk_policy()
+    forget_all()
     yield
-    forget_desk_policy()
+    forget_all()
 
 
 @pytest.fixture

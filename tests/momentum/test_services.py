@@ -202,7 +202,11 @@ def test_a_vendor_is_emailed_and_their_reply_comes_back_into_the_side_thread(age
     )
     assert reply is not None and reply.from_vendor and reply.collaborator == vendor
     again = collaborators.receive_vendor_reply(
-        subject="Re: whatever", references=[], from_email="x@acme.test", text="dup", message_id="<vendor-1@acme.test>"
+        subject="Re: whatever",  # the same mail delivered twice: same headers
+        references=[sent.external_id],
+        from_email="support@acme.test",
+        text="dup",
+        message_id="<vendor-1@acme.test>",
     )
     assert again == reply
     assert SideMessage.objects.filter(from_vendor=True).count() == 1

@@ -151,11 +151,11 @@ def test_hooks_run_before_a_rollback_never_fill_the_cache(django_capture_on_comm
 
 
 def test_a_cached_signature_of_another_conversation_is_not_used():
-    from unstuck.triage.services.inbound import recent_signatures
+    from unstuck.triage.services.inbound import entry, recent_signatures
 
     first = inbound("I can't log in to my account")
     stale = TriageDecision.objects.get(conversation=first.conversation)
-    recent_signatures.add({stale.pk: (stale.conversation_id + 1000, frozenset(), frozenset())})
+    recent_signatures.add({stale.pk: entry(stale.conversation_id + 1000, [], [])})
     inbound("Unable to sign in to my account")
     assert selectors.latest_decision(inbound("I can't login to my account").conversation).burst_size == 3
     recent_signatures.clear()

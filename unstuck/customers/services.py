@@ -17,11 +17,12 @@ def find_or_create_customer(*, identities: Iterable[tuple[str, str]], name: str 
     normalized = [(kind, normalize_identity(kind, value)) for kind, value in identities]
     if not normalized:
         raise DomainError("identity_required", "A customer needs at least one email, phone, handle or external id.")
-    matches = {
-        identity.customer_id: identity.customer
+    found = [
+        identity
         for kind, value in normalized
         for identity in Identity.objects.select_related("customer").filter(kind=kind, value=value)
-    }
+    ]
+    matches = {identity.customer_id: identity.customer for identity in found}
     changed = not matches
     if matches:
         # With two known people in one message, the first identity's owner wins; merging is a person's call.
@@ -32,7 +33,7 @@ def find_or_create_customer(*, identities: Iterable[tuple[str, str]], name: str 
         customer.name = name.strip()[:200]
         customer.save(update_fields=["name", "updated_at"])
         changed = True
-    known = set(customer.identities.values_list("kind", "value")) if matches else set()
+    known = {(identity.kind, identity.value) for identity in found}  # taken already, by this customer or another
     for kind, value in normalized:
         if (kind, value) not in known:
             _, created = Identity.objects.get_or_create(kind=kind, value=value, defaults={"customer": customer})

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from unstuck.conversations.models import Conversation, Message, MessageKind
 from unstuck.core.errors import NotFound
+from unstuck.core.memo import memo
 
 from .models import Delivery, InboundMail, InboundStatus, Mailbox
 from .parsing import ParsedEmail
@@ -33,16 +34,27 @@ def get_mailbox(mailbox_id: int) -> Mailbox:
     return mailbox
 
 
+@memo(seconds=10)
+def _mailboxes_by_address() -> dict[str, Mailbox]:
+    """Read for every received mail (loop check, which mailbox it came to); mailboxes rarely change."""
+    return {mailbox.address.lower(): mailbox for mailbox in Mailbox.objects.order_by("id")}
+
+
+_mailboxes_by_address.watch(Mailbox)
+
+
 def own_addresses() -> set[str]:
     """Every address we send from: mail from one of them is our own mail coming back (a loop)."""
-    return {address.lower() for address in Mailbox.objects.values_list("address", flat=True)}
+    return set(_mailboxes_by_address())
 
 
 def find_mailbox_for(addresses: list[str]) -> Mailbox | None:
     """The mailbox a message was sent to, from its envelope or To/Cc addresses."""
-    lowered = [address.lower() for address in addresses]
-    for mailbox in Mailbox.objects.filter(address__in=lowered):
-        return mailbox
+    known = _mailboxes_by_address()
+    for address in addresses:
+        mailbox = known.get(address.lower())
+        if mailbox is not None:
+            return mailbox
     return None
 
 

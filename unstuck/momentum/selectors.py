@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 from unstuck.accounts.models import Agent
 from unstuck.conversations.models import Conversation, Message, MessageKind, Temperature, Trend
 from unstuck.conversations.policy import DEFAULT_TARGETS, DeskPolicy, Target
+from unstuck.core.memo import memo
 
 from .models import (
     Call,
@@ -52,28 +52,9 @@ def level_policies() -> list[LevelPolicy]:
     return rows
 
 
-_POLICY_TTL_SECONDS = 10.0
-_policy_cache: tuple[float, DeskPolicy] | None = None
-
-
-def forget_desk_policy() -> None:
-    """Called after a lead saves targets or hours (and between tests); other processes follow within 10 s."""
-    global _policy_cache
-    _policy_cache = None
-
-
+@memo(seconds=10)
 def desk_policy() -> DeskPolicy:
-    """The desk's targets and calendar, read once per 10 s per process: every clock refresh needs them."""
-    global _policy_cache
-    now = time.monotonic()
-    if _policy_cache is not None and now - _policy_cache[0] < _POLICY_TTL_SECONDS:
-        return _policy_cache[1]
-    policy = _load_desk_policy()
-    _policy_cache = (now, policy)
-    return policy
-
-
-def _load_desk_policy() -> DeskPolicy:
+    """The desk's targets and calendar; every clock refresh needs them, so they are read once per 10 s."""
     targets = {
         p.level: Target(
             first_reply_minutes=p.first_reply_minutes,
@@ -86,8 +67,19 @@ def _load_desk_policy() -> DeskPolicy:
     return DeskPolicy(targets=targets, calendar=desk_calendar().as_calendar())
 
 
+desk_policy.watch(LevelPolicy, DeskCalendar)
+# After a lead saves targets or hours (services call it at commit too); other processes follow within 10 s.
+forget_desk_policy = desk_policy.forget
+
+
+@memo(seconds=10)
 def routing() -> Routing:
-    return Routing.objects.order_by("pk").first() or Routing(auto_assign=settings.AUTO_ASSIGN_DEFAULT)
+    """The desk's assignment switch, cap and on-call agent: read for every conversation that arrives."""
+    saved = Routing.objects.select_related("on_call__user").order_by("pk").first()
+    return saved or Routing(auto_assign=settings.AUTO_ASSIGN_DEFAULT)
+
+
+routing.watch(Routing)
 
 
 def unread_nudges(agent: Agent) -> QuerySet[Nudge]:

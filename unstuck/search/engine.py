@@ -48,8 +48,12 @@ def index(
     typo_tolerant: bool = False,
 ) -> None:
     """Add or refresh the searchable copy of one row; `typo_tolerant` also learns its title words."""
-    SearchDocument.objects.update_or_create(
-        kind=kind, ref_id=ref_id, defaults={"title": title[:300], "body": body, "group_id": group_id}
+    # One upsert statement (INSERT … ON CONFLICT DO UPDATE on both databases): filing a message indexes two rows.
+    SearchDocument.objects.bulk_create(
+        [SearchDocument(kind=kind, ref_id=ref_id, title=title[:300], body=body, group_id=group_id)],
+        update_conflicts=True,
+        unique_fields=["kind", "ref_id"],
+        update_fields=["title", "body", "group_id"],
     )
     if typo_tolerant:
         learn_title_terms(kind, [title])

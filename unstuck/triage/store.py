@@ -10,10 +10,13 @@ import logging
 import pickle
 import threading
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+
+from unstuck.core.memo import memo
 
 from .engine.category import CategoryModel
 from .engine.hierarchy import HierarchyModel, starter_fingerprint, train_starter
@@ -48,8 +51,17 @@ def _starter_path(version: str) -> Path:
     return Path(settings.DATA_DIR) / "triage" / f"{version}.pkl.z"
 
 
+@lru_cache(maxsize=1)
+def _starter_fingerprint() -> str:
+    """The packaged starter set does not change while a process runs; hashing it per message cost ~0.3 ms."""
+    return starter_fingerprint()
+
+
 def starter_model(engine: str = "default") -> HierarchyModel:
-    version = f"starter-{starter_fingerprint()}{'-sem' if engine == 'semantic' else ''}"
+    version = f"starter-{_starter_fingerprint()}{'-sem' if engine == 'semantic' else ''}"
+    cached = _cache.get(version)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     with _lock:
         if version in _cache:
             return _cache[version]  # type: ignore[no-any-return]
@@ -103,17 +115,27 @@ def active_category(engine: str) -> CategoryModel | None:
     return _load_row(*row) if row is not None else None
 
 
-def active_models(engine: str) -> tuple[HierarchyModel, CategoryModel | None]:
-    """The hierarchy and category models live triage serves, found with one query."""
-    newest: dict[str, tuple[int, str]] = {}
+@memo(seconds=10)
+def _active_rows() -> dict[tuple[str, str], tuple[int, str]]:
+    """(kind, engine) -> (row id, version) of the active models; asked for every message, changed by retraining."""
+    newest: dict[tuple[str, str], tuple[int, str]] = {}
     rows = (
-        TriageModel.objects.filter(engine=engine, active=True)
+        TriageModel.objects.filter(active=True)
         .order_by("-created_at", "-id")
-        .values_list("kind", "pk", "version")
+        .values_list("kind", "engine", "pk", "version")
     )
-    for kind, pk, version in rows:
-        newest.setdefault(kind, (pk, version))
-    hierarchy_row, category_row = newest.get(ModelKind.HIERARCHY), newest.get(ModelKind.CATEGORY)
+    for kind, engine, pk, version in rows:
+        newest.setdefault((kind, engine), (pk, version))
+    return newest
+
+
+_active_rows.watch(TriageModel)
+
+
+def active_models(engine: str) -> tuple[HierarchyModel, CategoryModel | None]:
+    """The hierarchy and category models live triage serves (their rows remembered for 10 s per process)."""
+    newest = _active_rows()
+    hierarchy_row, category_row = newest.get((ModelKind.HIERARCHY, engine)), newest.get((ModelKind.CATEGORY, engine))
     hierarchy = _load_row(*hierarchy_row) if hierarchy_row is not None else starter_model(engine)
     return hierarchy, _load_row(*category_row) if category_row is not None else None
 

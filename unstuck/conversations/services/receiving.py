@@ -1,6 +1,7 @@
 """Customer messages arrive here from every channel adapter (email, widget, web form, API)."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import nh3
 from django.core.files import File
@@ -14,6 +15,7 @@ from unstuck.customers import services as customer_services
 from unstuck.customers.models import Customer
 from unstuck.triage import services as triage_services
 
+from .. import policy
 from ..models import Attachment, Category, Channel, Conversation, Message, MessageKind, Status
 from .common import index_conversation, index_message, save_with_clocks
 from .events import record_event
@@ -95,13 +97,20 @@ def receive_message(
         if conversation.status == Status.CLOSED:
             previous, conversation = conversation, None
             subject = subject or f"Follow-up: {previous.subject}"
+    new = conversation is None
     if conversation is None:
-        conversation = Conversation.objects.create(
+        # Born with its first message counted and its clocks set: one INSERT, no UPDATE right after.
+        conversation = Conversation(
             subject=(subject.strip() or subject_from(text))[:250],
             customer=customer,
             channel=channel,
             created_at=now,
+            message_count=1,
+            last_customer_message_at=now,
+            last_message_at=now,
         )
+        policy.refresh_clocks(conversation, now=now)
+        conversation.save(force_insert=True)
         record_event(kind="conversation.created", actor=None, conversation=conversation, after={"channel": channel})
         index_conversation(conversation)
     message = Message.objects.create(
@@ -114,6 +123,20 @@ def receive_message(
         external_id=external_id[:255],
         created_at=now,
     )
+    if not new:
+        _count_in(conversation, channel=channel, now=now)
+    record_event(kind="message.received", actor=None, conversation=conversation, after={"message_id": message.pk})
+    index_message(message)
+    triage_services.triage_inbound(message, new_conversation=new)
+    if route and conversation.owner_id is None:
+        from unstuck.momentum.services.assignment import auto_assign
+
+        auto_assign(conversation)
+    return message
+
+
+def _count_in(conversation: Conversation, *, channel: str, now: datetime) -> None:
+    """A further customer message: count it, reopen a waiting or solved conversation, follow the channel."""
     fields = ["message_count", "last_customer_message_at", "last_message_at"]
     if conversation.status in REOPENING_STATUSES:
         if conversation.status == Status.SOLVED:
@@ -134,14 +157,6 @@ def receive_message(
     conversation.last_customer_message_at = now
     conversation.last_message_at = now
     save_with_clocks(conversation, *fields)
-    record_event(kind="message.received", actor=None, conversation=conversation, after={"message_id": message.pk})
-    index_message(message)
-    triage_services.triage_inbound(message)
-    if route and conversation.owner_id is None:
-        from unstuck.momentum.services.assignment import auto_assign
-
-        auto_assign(conversation)
-    return message
 
 
 @transaction.atomic

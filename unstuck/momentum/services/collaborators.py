@@ -117,7 +117,6 @@ def side_token(message: SideMessage) -> str:
     return f"[#{message.conversation_id}-v{message.collaborator_id}]"
 
 
-@transaction.atomic
 def receive_vendor_reply(
     *, subject: str, references: list[str], from_email: str, text: str, message_id: str = ""
 ) -> SideMessage | None:
@@ -125,16 +124,29 @@ def receive_vendor_reply(
 
     Matched by the Message-ID of our mail to them, or by the side-thread token in the subject.
     """
-    if message_id and SideMessage.objects.filter(external_id=message_id).exists():
-        return SideMessage.objects.get(external_id=message_id)
-    sent = SideMessage.objects.filter(external_id__in=[r for r in references if r], from_vendor=False).first()
+    references = [r for r in references if r]
+    match = SIDE_TOKEN.search(subject or "")
+    if not references and match is None:  # answers nothing we sent: most mail, and no query needed
+        return None
+    with transaction.atomic():
+        return _file_vendor_reply(references, match, from_email=from_email, text=text, message_id=message_id)
+
+
+def _file_vendor_reply(
+    references: list[str], match: re.Match[str] | None, *, from_email: str, text: str, message_id: str
+) -> SideMessage | None:
+    # One query answers both: was this reply filed already, and which of our mails does it answer?
+    known = SideMessage.objects.filter(external_id__in=[message_id, *references] if message_id else references)
+    rows = list(known.select_related("collaborator__conversation").order_by("id"))
+    already = next((row for row in rows if message_id and row.external_id == message_id), None)
+    if already is not None:
+        return already
+    sent = next((row for row in rows if not row.from_vendor), None)
     collaborator = sent.collaborator if sent else None
-    if collaborator is None:
-        match = SIDE_TOKEN.search(subject or "")
-        if match:
-            collaborator = Collaborator.objects.filter(
-                conversation_id=int(match.group(1)), pk=int(match.group(2)), kind=CollaboratorKind.VENDOR
-            ).first()
+    if collaborator is None and match:
+        collaborator = Collaborator.objects.filter(
+            conversation_id=int(match.group(1)), pk=int(match.group(2)), kind=CollaboratorKind.VENDOR
+        ).first()
     if collaborator is None:
         return None
     reply = SideMessage.objects.create(

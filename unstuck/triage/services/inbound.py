@@ -44,13 +44,17 @@ class Burst:
     topics: list[str]
 
 
-def triage_inbound(message: Message) -> None:
-    """Called inside receive_message's transaction; a failure here is logged and never reaches the caller."""
+def triage_inbound(message: Message, *, new_conversation: bool = False) -> None:
+    """Called inside receive_message's transaction; a failure here is logged and never reaches the caller.
+
+    `new_conversation`: the message just opened its conversation, so there is no earlier decision and no
+    person has set anything yet (two queries saved on most mail).
+    """
     if message.kind != MessageKind.INBOUND:
         return
     try:
         with transaction.atomic():  # a savepoint: a failed triage leaves the received message intact
-            _triage(message)
+            _triage(message, new_conversation=new_conversation)
     except Exception:
         logger.exception("triage.failed", extra={"message_id": message.pk})
 
@@ -63,7 +67,12 @@ def human_fields(conversation: Conversation) -> set[str]:
     return fields
 
 
-Entry = tuple[int, frozenset[str], frozenset[str]]  # conversation id, signature tokens, topics
+Entry = tuple[int, frozenset[str], frozenset[str], float]  # conversation id, signature, topics, sqrt(len(signature))
+
+
+def entry(conversation_id: int, text_signature: list[str] | None, topics: list[str] | None) -> Entry:
+    tokens = frozenset(text_signature or ())
+    return conversation_id, tokens, frozenset(topics or ()), math.sqrt(len(tokens)) or 1.0
 
 
 class _RecentSignatures:
@@ -77,25 +86,15 @@ class _RecentSignatures:
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
-        self._entries: dict[int, Entry] = {}
+        self.entries: dict[int, Entry] = {}
         self._lock = threading.Lock()
-
-    def get(self, rows: list[tuple[int, int]]) -> dict[int, Entry]:
-        """The cached entries for (id, conversation id) rows."""
-        entries = self._entries
-        found = {}
-        for decision_id, conversation_id in rows:
-            entry = entries.get(decision_id)
-            if entry is not None and entry[0] == conversation_id:
-                found[decision_id] = entry
-        return found
 
     def add(self, entries: dict[int, Entry]) -> None:
         with self._lock:
-            self._entries.update(entries)
-            if len(self._entries) > self.capacity:
-                for stale in sorted(self._entries)[: len(self._entries) - self.capacity // 2]:
-                    del self._entries[stale]
+            self.entries = {**self.entries, **entries}  # readers keep iterating the old dict safely
+            if len(self.entries) > self.capacity:
+                keep = sorted(self.entries)[len(self.entries) - self.capacity // 2 :]
+                self.entries = {decision_id: self.entries[decision_id] for decision_id in keep}
 
     def add_on_commit(self, entries: dict[int, Entry]) -> None:
         def committed() -> None:
@@ -106,14 +105,39 @@ class _RecentSignatures:
             transaction.on_commit(committed)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self.entries)
 
     def clear(self) -> None:
         with self._lock:
-            self._entries.clear()
+            self.entries = {}
 
 
 recent_signatures = _RecentSignatures(capacity=4 * BURST_SCAN_LIMIT)
+
+
+def _recent_entries(conversation: Conversation, now) -> list[Entry]:  # type: ignore[no-untyped-def]
+    """Signatures of at most BURST_SCAN_LIMIT recent decisions on other conversations, cache first."""
+    recent: list[tuple[int, int]] = list(
+        TriageDecision.objects.filter(created_at__gte=now - BURST_WINDOW)
+        .exclude(conversation=conversation)
+        .order_by("-id")
+        .values_list("id", "conversation_id")[:BURST_SCAN_LIMIT]
+    )
+    cached = recent_signatures.entries
+    found: list[Entry] = []
+    missing: list[int] = []
+    for decision_id, conversation_id in recent:
+        known = cached.get(decision_id)
+        if known is not None and known[0] == conversation_id:
+            found.append(known)
+        else:
+            missing.append(decision_id)
+    if missing:
+        rows = TriageDecision.objects.filter(id__in=missing).values_list("id", "conversation_id", "signature", "topics")
+        fetched = {decision_id: entry(conversation_id, sig, tops) for decision_id, conversation_id, sig, tops in rows}
+        recent_signatures.add_on_commit(fetched)
+        found.extend(fetched.values())
+    return found
 
 
 def find_burst(text_signature: list[str], topics: list[str], *, conversation: Conversation, now) -> Burst:  # type: ignore[no-untyped-def]
@@ -121,42 +145,24 @@ def find_burst(text_signature: list[str], topics: list[str], *, conversation: Co
 
     Bounded work per message however busy the desk is: one indexed query for the ids of at most
     BURST_SCAN_LIMIT recent decisions, their signatures from the in-process cache (those it lacks are read
-    in a second query), and set intersections.
+    in a second query), and set intersections (cosine similarity of the token sets).
     """
-    recent: list[tuple[int, int]] = list(
-        TriageDecision.objects.filter(created_at__gte=now - BURST_WINDOW)
-        .exclude(conversation=conversation)
-        .order_by("-id")
-        .values_list("id", "conversation_id")[:BURST_SCAN_LIMIT]
-    )
-    known = recent_signatures.get(recent)
-    missing = [decision_id for decision_id, _ in recent if decision_id not in known]
-    if missing:
-        rows = TriageDecision.objects.filter(id__in=missing).values_list("id", "conversation_id", "signature", "topics")
-        fetched = {
-            decision_id: (conversation_id, frozenset(other_signature or ()), frozenset(other_topics or ()))
-            for decision_id, conversation_id, other_signature, other_topics in rows
-        }
-        recent_signatures.add_on_commit(fetched)
-        known = {**known, **fetched}
     mine = frozenset(text_signature)
+    if not mine:
+        return Burst(size=1, conversation_ids=[], topics=[])
     root = math.sqrt(len(mine))
     failure_topics = frozenset(t for t in topics if t.startswith("1:"))
     similar: dict[int, set[str]] = {}
-    for decision_id, conversation_id in recent:
-        entry = known.get(decision_id)
-        if entry is None:  # deleted in between
-            continue
-        _, other_signature, other_topics = entry
+    for conversation_id, other_signature, other_topics, other_root in _recent_entries(conversation, now):
+        if conversation_id in similar and not failure_topics:
+            continue  # already counted, and no topics to collect
         overlap = len(mine & other_signature)
         if not overlap:
             continue
-        score = overlap / (root * math.sqrt(len(other_signature)))
+        score = overlap / (root * other_root)
         shared = failure_topics & other_topics
         if score >= BURST_SIMILARITY or (shared and score >= 0.2):
-            topics_seen = similar.setdefault(conversation_id, set())
-            if shared:
-                topics_seen.update(shared)
+            similar.setdefault(conversation_id, set()).update(shared)
     shared_topics = sorted(set().union(*similar.values())) if similar else []
     return Burst(size=1 + len(similar), conversation_ids=sorted(similar), topics=shared_topics)
 
@@ -189,7 +195,7 @@ def _trend(previous_heat: float | None, heat: float) -> str:
     return Trend.STEADY
 
 
-def _triage(message: Message) -> TriageDecision:
+def _triage(message: Message, *, new_conversation: bool = False) -> TriageDecision:
     started = time.perf_counter()
     conversation = message.conversation
     now = timezone.now()
@@ -200,7 +206,12 @@ def _triage(message: Message) -> TriageDecision:
     reading = hierarchy.read(message.text, embedding=embedding)
     reasons = dict(reading.reasons)
     previous_heat: float | None = (
-        TriageDecision.objects.filter(conversation=conversation).order_by("-id").values_list("heat", flat=True).first()
+        None
+        if new_conversation
+        else TriageDecision.objects.filter(conversation=conversation)
+        .order_by("-id")
+        .values_list("heat", flat=True)
+        .first()
     )
     first = previous_heat is None
 
@@ -264,16 +275,16 @@ def _triage(message: Message) -> TriageDecision:
         engine=engine,
         created_at=now,
     )
-    decision.applied = _apply(conversation, decision, first=first)
+    decision.applied = _apply(conversation, decision, first=first, human=set() if new_conversation else None)
     decision.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     decision.save()
-    recent_signatures.add_on_commit({decision.pk: (conversation.pk, frozenset(text_signature), frozenset(topics))})
+    recent_signatures.add_on_commit({decision.pk: entry(conversation.pk, text_signature, topics)})
     return decision
 
 
-def _apply(conversation: Conversation, decision: TriageDecision, *, first: bool) -> list[str]:
+def _apply(conversation: Conversation, decision: TriageDecision, *, first: bool, human: set[str] | None) -> list[str]:
     """Set the fields triage owns: the level only from the first message, and never a field a person set."""
-    human = human_fields(conversation)
+    human = human_fields(conversation) if human is None else human
     before: dict[str, object] = {}
     changes: dict[str, object] = {}
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 _NEG = r"(?:can'?t|cannot|can not|unable to|couldn'?t|won'?t|wont|doesn'?t|does not|isn'?t|is not|not able to)"
+_ACCOUNT = r"(?:account|acc|acct|profile|channel|email|e-mail|mail|inbox|id)"
 
 # Level cues: what the problem is. Sub-names feed the burst "topic" (same failure in many messages).
 LEVEL_CUES: dict[int, dict[str, str]] = {
@@ -18,49 +19,81 @@ LEVEL_CUES: dict[int, dict[str, str]] = {
         "down": r"\b(?:is|are|was|been|goes|went|seems?|looks?) (?:completely |totally |all )?down\b|\boutage\b"
         r"|\boffline\b|\b50[234]\b|bad gateway|service unavailable|\bnot (?:loading|responding) at all\b"
         r"|\bwon'?t (?:load|open|start|launch) at all\b|\bblank (?:white )?(?:page|screen)\b|\bis down\b"
-        r"|\bdown for (?:everyone|anyone|me)\b|\bsite (?:is )?down\b",
-        "login": rf"\b{_NEG} (?:log ?in|login|sign ?in|signin|access (?:my|our|the) (?:account|app|site|dashboard))"
-        r"|\blocked out\b|\blogin (?:is )?(?:broken|failing|not working)|\b(?:hacked|compromised)\b"
-        rf"|\b{_NEG} (?:get|getting) (?:in|into|back into)\b|\b(?:get|recover) (?:my|our) (?:account|email) back\b"
-        r"|\brecover (?:my|our) (?:account|email)\b",
-        "install": rf"\b{_NEG} (?:install|start|launch|open|boot|connect)\b|\binstall(?:ation)? fail",
+        r"|\bdown for (?:everyone|anyone|me)\b|\bsite (?:is )?down\b|\bservers? (?:are |is )?(?:down|offline)\b"
+        r"|\b(?:no|lost) (?:signal|service|internet|connection|broadband|power|dial tone)\b"
+        r"|\bservers? unavailable\b|\bblack screen\b",
+        "login": rf"\b{_NEG} (?:log ?in|login|sign ?in|signin|log on|access (?:my|our|the) (?:\w+ )?(?:account|app|site"
+        r"|dashboard|email|profile))|\blocked out\b|\blogin (?:is )?(?:broken|failing|not working)"
+        r"|\b(?:hacked|compromised)\b"
+        rf"|\b{_NEG} (?:get|getting) (?:in|into|back into)\b|\b(?:get|recover) (?:my|our) (?:\w+ )?{_ACCOUNT} back\b"
+        rf"|\brecover (?:my|our|an?) (?:old )?(?:\w+ )?{_ACCOUNT}\b|\b(?:trouble|problems?|issues?) (?:with )?"
+        r"(?:logging|signing) (?:in|into)\b|\b(?:won'?t|doesn'?t|not|isn'?t) let(?:ting)? (?:me|us) (?:in|log|sign)"
+        r"|\blost access\b|\b(?:forgot|forgotten|don'?t remember|can'?t remember|lost) (?:my |the )?(?:\w+ )?"
+        r"(?:password|login details|username)\b|\bpassword (?:reset )?(?:doesn'?t|don'?t|isn'?t|is not|not) work"
+        r"|\b(?:verification|security|2fa|otp|login) codes? (?:never|not|isn'?t|doesn'?t|don'?t) (?:arriv|com|receiv)"
+        r"|\bgetting into my\b",
+        "account": rf"\b{_ACCOUNT} (?:has been |was |is |got |been )?(?:permanently )?(?:suspended|disabled|banned"
+        r"|terminated|deleted|deactivated|closed|blocked|locked|frozen|stolen)\b",
+        "install": rf"\b{_NEG} (?:install|start|launch|open|boot|connect|turn on|power on|run|play)\b"
+        r"|\binstall(?:ation|er)? fail|\bcrash\w* (?:on|at) (?:start ?up|launch|boot)\b|\bwon'?t (?:turn|power) on\b",
         "everyone": r"\b(?:nobody|no one|none of (?:us|our \w+)|all (?:of )?(?:our|my) (?:users|staff|customers)"
         r"|entire (?:team|company|office)|whole (?:team|company|office))\b",
-        "dead": r"\bnothing (?:works|is working|loads)\b|\bcompletely (?:broken|unusable|dead)\b"
-        r"|\bnot working at all\b|\b(?:service|internet|connection|account) (?:is |was |has been )?"
-        r"(?:cut off|disconnected|suspended|deactivated)\b|\btotally unusable\b",
+        "dead": r"\bnothing (?:works|is working|loads|will play)\b|\bcompletely (?:broken|unusable|dead)\b"
+        r"|\bnot working at all\b|\b(?:service|internet|connection|account|line|phone) (?:is |was |has been )?"
+        r"(?:cut off|disconnected|suspended|deactivated)\b|\btotally unusable\b|\bdoesn'?t work at all\b",
         "data": r"\b(?:lost|deleted|gone|disappeared|wiped)\b.{0,30}\b(?:data|files|photos|everything|work|saves?)\b"
-        r"|\bdata (?:loss|lost)\b|\ball (?:my|our) (?:data|files|photos) (?:are|is) gone\b",
+        r"|\bdata (?:loss|lost)\b|\ball (?:my|our) (?:data|files|photos) (?:are|is) gone\b"
+        r"|\b(?:progress|save data|saves|world|files|photos|emails|videos|notes) (?:is |are |were |was |got |has )?"
+        r"(?:been )?(?:gone|lost|wiped|deleted)\b",
     },
     2: {
-        "charge": r"\b(?:charged|charge|charges|overcharged|double[- ]?charged|billed|debited|deducted)\b",
-        "refund": r"\b(?:refunds?|refunded|reimburse\w*|money back|chargeback|compensation)\b",
+        "charge": r"\b(?:charged|charge|charges|charging|overcharged|double[- ]?charged|billed|debited|deducted"
+        r"|debit)\b",
+        "refund": r"\b(?:refunds?|refunded|refundable|reimburse\w*|money back|chargeback|compensation|dispute)\b",
         "payment": r"\b(?:payments?|paid|pay|transaction|transfer|top[- ]?up|withdraw\w*|deposit\w*)\b",
         "billing": r"\b(?:invoices?|billing|bill|receipt|subscription|fees?|price|pricing|exchange rate|cost)\b",
-        "money": r"[$€£]\s?\d|\b\d+(?:[.,]\d\d)? ?(?:usd|eur|gbp|dollars|euros|pounds)\b|\bmoney\b|\btwice\b"
-        r"|\bdeclined\b|\bpending\b|\bcard payment\b",
+        "money": r"[$€£₹]\s?\d|\b\d+(?:[.,]\d\d)? ?(?:usd|eur|gbp|dollars|euros|pounds|rs|inr)\b|\bmoney\b|\btwice\b"
+        r"|\bdeclined?\b|\bdeclines\b|\bpending\b|\bcard payment\b|\bstatement\b|\bbalance\b|\bamount\b"
+        r"|\bwinnings\b|\bsalary\b|\bcash\b",
+        "paid_not_received": r"\b(?:paid|bought|purchased|charged|payment)\b.{0,80}?\b(?:never (?:got|received|arrived"
+        r"|showed up|came)|didn'?t (?:get|receive)|did not (?:get|receive)|not (?:received|showing|credited|added"
+        r"|there)|still (?:no|not|don'?t|haven'?t|says)|(?:isn'?t|wasn'?t|aren'?t) (?:showing|there|added))",
     },
     3: {
-        "error": r"\berror\b|\bbug\b|\bglitch\w*|\bcrash\w*|\bfreez\w*|\bfroze\b|\bbroken\b|\bfault\w*",
-        "fails": r"\b(?:doesn'?t|does not|isn'?t|is not|not|won'?t|stopped|keeps?) (?:work\w*|respond\w*|sync\w*"
-        r"|sav\w*|load\w*|show\w*|crash\w*|updat\w*)|\bfail\w*\b|\bwrong\b",
-        "delivery": r"\b(?:damaged|defective|missing|never (?:arrived|received|came)|not (?:arrived|received)"
-        r"|late|delayed|wrong item)\b",
+        "error": r"\berror\b|\bbug\w*|\bglitch\w*|\bcrash\w*|\bfreez\w*|\bfroze\b|\bbroken\b|\bfault\w*"
+        r"|\blag\w*|\bdisconnect\w*|\bbuffer\w*",
+        "fails": r"\b(?:doesn'?t|does not|isn'?t|is not|not|won'?t|stopped|keeps?|aren'?t|don'?t|didn'?t) (?:work\w*"
+        r"|respond\w*|sync\w*|sav\w*|load\w*|show\w*|crash\w*|updat\w*|play\w*|appear\w*|count\w*|send\w*"
+        r"|connect\w*)|\bfail\w*\b|\bwrong\b|\bincorrect\b",
+        "delivery": r"\b(?:damaged|defective|missing|never (?:arrived|received|came)|not (?:arrived|received|delivered)"
+        r"|late|delayed|wrong item|not here)\b",
         "stuck": r"\bstuck\b|\bkeeps? (?:logging|kicking|signing) me out\b|\bnot receiving\b|\bdon'?t get\b",
+        "missing": r"\b(?:never|still (?:haven'?t|not|don'?t|didn'?t)|haven'?t|didn'?t) (?:got|get|gotten|received?"
+        r"|showed up|have|arrived?)\b|\bdisappear\w*|\binstead of\b|\bwhere did my\b|\bnever showed\b"
+        r"|\b(?:issues?|problems?|trouble) with\b",
     },
     4: {
-        "howto": r"\bhow (?:do|can|to|would|should|does)\b|\bwhere (?:do|can|is|are|to)\b|\bwhat (?:is|are|do)\b"
-        r"|\bcan i\b|\bis it possible\b|\bis there (?:a|any) way\b|\bdo you (?:have|offer|support|ship)\b",
-        "setup": r"\b(?:set ?up|configure|activate|enable|change my|update my|reset my|verify|link)\b",
-        "question": r"\bquestion\b|\bwondering\b|\bhelp me\b|\bneed (?:some )?help\b|\bany (?:tips|advice)\b",
+        "howto": r"\bhow (?:do|can|to|would|should|does|long|much|many)\b|\bwhere (?:do|can|is|are|to)\b"
+        r"|\bwhat (?:is|are|do|does|should|happens)\b|\bcan i\b|\bis it possible\b|\bis there (?:a|any) (?:way|option)\b"
+        r"|\bdo you (?:have|offer|support|ship|deliver|accept)\b|\bwhen (?:will|does|do|is|can|are)\b"
+        r"|\bwhich\b|\bdo i (?:need|have to)\b|\bare you (?:open|closed)\b",
+        "setup": r"\b(?:set ?up|configure|activate|enable|change my|update my|reset my|verify|link|delete my account"
+        r"|cancel my order|change (?:the|my) (?:address|name|number|email|password|pin))\b",
+        "question": r"\bquestion\b|\bwondering\b|\bhelp me\b|\bneed (?:some )?help\b|\bany (?:tips|advice)\b"
+        r"|\btell me about\b|\bany (?:info|information|details)\b",
+        "info": r"\b(?:price of|policy|timings?|opening hours|options?|available|availability|status of|order status"
+        r"|track (?:my )?order|size chart|sizes|warranty|contact number|customer care|eligible|eligibility|limit)\b",
     },
     5: {
         "idea": r"\b(?:suggest\w*|feature request|would be (?:great|nice|cool|awesome)|please add|wish (?:you|it)"
-        r"|idea|it would be|could you add|add (?:an?|the) option)\b",
+        r"|idea|it would be|could you add|add (?:an?|the) option|bring back|you should|please (?:make|bring)"
+        r"|any plans to|can you (?:add|make|bring))\b",
         "praise": r"\b(?:love|loving|thank you|thanks|great job|awesome|amazing|brilliant|well done|kudos|shout ?out"
-        r"|best)\b",
-        "partner": r"\b(?:partner\w*|sponsor\w*|collaborat\w*|affiliate|influencer|business proposal)\b",
-        "opinion": r"\b(?:feedback|review|opinion|just saying|fyi|in my opinion)\b",
+        r"|best|appreciate\w*|fantastic|excellent|lovely)\b|[\u2764\U0001f44f\U0001f64c\U0001f60d\U0001f389]",
+        "partner": r"\b(?:partner\w*|sponsor\w*|collaborat\w*|affiliate|influencer|business proposal|franchise"
+        r"|hiring|job openings?)\b",
+        "opinion": r"\b(?:feedback|review|opinion|just saying|fyi|in my opinion|honestly|tbh|imo|not a fan"
+        r"|shame on (?:you|\w+)|why do you (?:keep|always))\b",
     },
 }
 
@@ -118,6 +151,18 @@ def normalize(text: str) -> str:
 
 
 _REPEAT_PUNCT = re.compile(r"[!?]{2,}")
+_TOKENS = re.compile(r"[A-Za-z0-9']+")
+_OPENINGS = {
+    **dict.fromkeys(("how", "what", "where", "when", "which", "who", "whats", "what's"), "wh"),
+    "why": "why",
+    **dict.fromkeys(
+        ("can", "could", "is", "are", "do", "does", "will", "would", "should", "did", "have", "has", "am", "may"), "aux"
+    ),
+}
+_GREETING = frozenset(("hi", "hello", "hey", "hiya", "dear", "good", "morning", "afternoon", "evening", "ok", "so"))
+_FIRST_PERSON = frozenset(("i", "my", "me", "we", "our", "us", "i'm", "im", "i've", "ive", "mine"))
+_NEGATION = re.compile(rf"{_NEG}|\b(?:not|never|no|nothing|don'?t|didn'?t|haven'?t|hasn'?t|aren'?t|wasn'?t)\b", re.I)
+_HASHTAG = re.compile(r"(?<!\w)#\w+")
 
 
 @dataclass
@@ -131,6 +176,13 @@ class Cues:
     shouting: bool = False
     exclamations: int = 0
     repeated_punct: int = 0
+    # The shape of the message: a terse question reads as guidance, a first-person negation as a problem.
+    n_words: int = 0
+    question: bool = False
+    opening: str = ""  # "wh", "why", "aux" (can/is/do...) or ""
+    first_person: bool = False
+    negations: int = 0
+    hashtags: int = 0
 
     def level_phrases(self, level: int, limit: int = 4) -> list[str]:
         return _first(self.level.get(level, {}), limit)
@@ -178,6 +230,14 @@ def _find_cues(text: str) -> Cues:
     cues.shouting = len(caps) >= 3 and cues.caps_ratio >= 0.3
     cues.exclamations = text.count("!")
     cues.repeated_punct = len(_REPEAT_PUNCT.findall(text))
+    tokens = [t.lower() for t in _TOKENS.findall(text)]
+    cues.n_words = len(tokens)
+    cues.question = "?" in text
+    first = next((t for t in tokens if t not in _GREETING), "")
+    cues.opening = _OPENINGS.get(first, "")
+    cues.first_person = any(t in _FIRST_PERSON for t in tokens)
+    cues.negations = len(_NEGATION.findall(text))
+    cues.hashtags = len(_HASHTAG.findall(text))
     return cues
 
 
@@ -197,5 +257,19 @@ def cue_vector(cues: Cues) -> list[float]:
         float(cues.shouting),
         min(cues.exclamations, 5) / 5,
         min(cues.repeated_punct, 3) / 3,
+    ]
+    vector += [
+        float(cues.n_words <= 3),
+        float(cues.n_words <= 8),
+        float(cues.n_words > 40),
+        float(cues.question),
+        float(cues.opening == "wh"),
+        float(cues.opening == "why"),
+        float(cues.opening == "aux"),
+        float(cues.first_person),
+        min(cues.negations, 3) / 3,
+        float(cues.hashtags > 0),
+        # No cue of any level: a bare noun phrase typed into a chatbot ("delivery time", "sizes").
+        float(not cues.level),
     ]
     return vector

@@ -25,7 +25,7 @@ from .textmodel import TextClassifier
 STARTER_DIR = Path(__file__).resolve().parent.parent / "data" / "starter"
 TEMPERATURES = ("calm", "warm", "hot")
 # Bump when features or model settings change: the version (and the on-disk cache) then change with it.
-MODEL_REVISION = "3"
+MODEL_REVISION = "4"
 
 
 @dataclass(frozen=True)
@@ -144,11 +144,11 @@ class HierarchyModel:
         self.level_model = TextClassifier(
             engine=engine,
             loss="svm",
-            C=0.3,
+            C=1.0,
             class_weight="balanced",
             dense=_cue_dense,
-            dense_weight=2.0,
-            embed_weight=2.0,
+            dense_weight=1.0,
+            embed_weight=1.5,
         )
         self.temperature_model = TextClassifier(
             engine="default", C=2.0, class_weight="balanced", char=False, dense=_temperature_dense, dense_weight=2.0

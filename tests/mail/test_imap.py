@@ -4,7 +4,7 @@ import pytest
 from imap_tools import MailBoxUnencrypted
 
 from unstuck.conversations.models import Message
-from unstuck.mail import imap, tasks
+from unstuck.mail import imap, pipeline, tasks
 from unstuck.mail.models import InboundMail, InboundStatus, Mailbox
 
 from .factories import MailboxFactory, eml
@@ -92,3 +92,23 @@ def test_the_sweep_polls_every_active_mailbox(mailbox):
     append(mailbox, eml(message_id="<sweep@example.com>"))
     tasks.poll_mailboxes.call()
     assert Message.objects.filter(external_id="<sweep@example.com>").exists()
+
+
+def test_a_backlog_is_read_ahead_by_a_worker_and_each_mail_flagged(mailbox, monkeypatch):
+    monkeypatch.setattr(pipeline, "POOL_MIN", 3)
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    monkeypatch.setattr(pipeline, "default_workers", lambda: 1)
+    used_pool = []
+    file_in_order = pipeline._file_in_order
+    monkeypatch.setattr(pipeline, "_file_in_order", lambda *a, **k: used_pool.append(1) or file_in_order(*a, **k))
+    append(mailbox, *(eml(message_id=f"<b{i}@example.com>", subject=f"Backlog {i}") for i in range(5)))
+
+    result = imap.poll(mailbox)
+    mailbox.refresh_from_db()
+
+    assert used_pool and (result.fetched, result.filed) == (5, 5)
+    assert mailbox.last_uid == 5
+    assert all({"\\Seen", imap.PROCESSED_KEYWORD} <= set(flags) for flags in server_flags(mailbox))
+    assert list(Message.objects.order_by("id").values_list("external_id", flat=True)) == [
+        f"<b{i}@example.com>" for i in range(5)
+    ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, U
 from imap_tools.message import MailMessage
 
-from . import services
+from . import pipeline, services
 from .models import InboundStatus, Mailbox, Security, Source
 
 logger = logging.getLogger(__name__)
@@ -62,20 +63,28 @@ def poll(mailbox: Mailbox) -> PollResult:
         services.record_poll(mailbox, uidvalidity=uidvalidity, last_uid=last_uid)
         # "N:*" always matches the highest UID, even below N, so filter again here.
         uids = [uid for uid in client.uids(AND(uid=U(str(last_uid + 1), "*"))) if int(uid) > last_uid]
-        for start in range(0, len(uids), FETCH_BATCH):
-            batch = uids[start : start + FETCH_BATCH]
-            for item in client.fetch(uid_list=batch, mark_seen=False, bulk=True):
-                assert isinstance(item, RawMailMessage) and item.uid is not None
-                envelope = services.Envelope(
-                    source=Source.IMAP, mailbox=mailbox, uidvalidity=uidvalidity, uid=int(item.uid)
-                )
-                inbound = services.ingest(item.raw, envelope=envelope)
-                result.fetched += 1
-                result.filed += inbound.status == InboundStatus.FILED
-                _flag_processed(client, item.uid)
-                last_uid = max(last_uid, int(item.uid))
-                services.record_poll(mailbox, last_uid=last_uid)
+        # A backlog (a newly connected mailbox, a long outage) is parsed ahead in worker processes.
+        for inbound in pipeline.ingest_many(_fetch(client, uids, mailbox, uidvalidity)):
+            assert inbound.uid is not None
+            result.fetched += 1
+            result.filed += inbound.status == InboundStatus.FILED
+            _flag_processed(client, str(inbound.uid))
+            last_uid = max(last_uid, inbound.uid)
+            services.record_poll(mailbox, last_uid=last_uid)
     return result
+
+
+def _fetch(
+    client: BaseMailBox, uids: list[str], mailbox: Mailbox, uidvalidity: int
+) -> Iterator[tuple[bytes, services.Envelope]]:
+    """Raw mails with their IMAP position, FETCH_BATCH at a time (each batch read whole before the next)."""
+    for start in range(0, len(uids), FETCH_BATCH):
+        for item in client.fetch(uid_list=uids[start : start + FETCH_BATCH], mark_seen=False, bulk=True):
+            assert isinstance(item, RawMailMessage) and item.uid is not None
+            yield (
+                item.raw,
+                services.Envelope(source=Source.IMAP, mailbox=mailbox, uidvalidity=uidvalidity, uid=int(item.uid)),
+            )
 
 
 def _flag_processed(client: BaseMailBox, uid: str) -> None:

@@ -76,6 +76,17 @@ class ParsedEmail:
         ids = ([self.in_reply_to] if self.in_reply_to else []) + list(reversed(self.references))
         return list(dict.fromkeys(ids))
 
+    @property
+    def is_customer_mail(self) -> bool:
+        """Readable mail from a person: filed as a customer's message unless it turns out to answer a vendor."""
+        return not (self.error or self.loop_why or self.bounce or self.auto_reply)
+
+    @property
+    def message_text(self) -> str:
+        """The text a customer's message is filed with (the full text; quotes are folded only on display)."""
+        names = ", ".join(a.name for a in self.attachments)
+        return self.text or (f"(attachments only: {names})" if names else "") or self.subject or "(empty message)"
+
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["from"] = {"name": data.pop("from_name"), "address": data.pop("from_address")}

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from unstuck.conversations.models import Conversation, Message, MessageKind
+from unstuck.core.db import first_pk
 from unstuck.core.errors import NotFound
 from unstuck.core.memo import memo
 
@@ -74,11 +75,13 @@ def find_thread_conversation(parsed: ParsedEmail) -> Conversation | None:
 
 
 def _follow_merges(conversation_id: int) -> Conversation | None:
-    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    """The conversation, or the one it was merged into; only its id is read (filing locks and re-reads it)."""
+    rows = Conversation.objects.only("id", "merged_into_id")
+    conversation = rows.filter(pk=conversation_id).first()
     seen = set()
     while conversation is not None and conversation.merged_into_id and conversation.pk not in seen:
         seen.add(conversation.pk)
-        conversation = Conversation.objects.filter(pk=conversation.merged_into_id).first()
+        conversation = rows.filter(pk=conversation.merged_into_id).first()
     return conversation
 
 
@@ -90,10 +93,9 @@ def find_previous_inbound(*, mailbox: Mailbox | None, uidvalidity: int | None, u
 
 def find_duplicate(*, message_id: str, raw_sha256: str) -> InboundMail | None:
     """The earlier copy of this mail: same Message-ID, or the same bytes when it has none."""
-    stored = InboundMail.objects.exclude(status=InboundStatus.DUPLICATE)
-    if message_id:
-        return stored.filter(message_id_header=message_id).order_by("id").first()
-    return stored.filter(raw_sha256=raw_sha256).order_by("id").first()
+    where, value = ("message_id_header = %s", message_id) if message_id else ("raw_sha256 = %s", raw_sha256)
+    pk = first_pk(InboundMail, f"{where} AND status <> %s", [value, InboundStatus.DUPLICATE])
+    return None if pk is None else InboundMail.objects.defer("raw").get(pk=pk)
 
 
 def find_reply_mailbox(conversation: Conversation) -> Mailbox | None:

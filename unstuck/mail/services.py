@@ -19,6 +19,7 @@ from unstuck.conversations.models import Conversation, DeliveryStatus, Message, 
 from unstuck.core.errors import DomainError
 from unstuck.momentum.models import SideMessage
 from unstuck.momentum.services.collaborators import receive_vendor_reply
+from unstuck.triage.engine.reading import TextReading
 
 from . import conf, selectors
 from .models import Delivery, InboundMail, InboundStatus, Mailbox, Source
@@ -43,17 +44,22 @@ class Envelope:
     recipients: tuple[str, ...] = ()
 
 
-def ingest(raw: bytes, *, envelope: Envelope) -> InboundMail:
+def ingest(
+    raw: bytes, *, envelope: Envelope, parsed: ParsedEmail | None = None, read_ahead: TextReading | None = None
+) -> InboundMail:
     """Store a received mail raw and file it; idempotent on IMAP position, Message-ID and bytes.
 
     Never raises for bad mail: what cannot be filed is kept with its reason for the Mail problems page.
+    `parsed` and `read_ahead` come from mail.pipeline, which parses and reads ahead in worker processes.
     """
     previous = selectors.find_previous_inbound(
         mailbox=envelope.mailbox, uidvalidity=envelope.uidvalidity, uid=envelope.uid
     )
     if previous is not None:
         return previous
-    parsed = parse_email(raw, own_addresses=selectors.own_addresses(), max_attachment_bytes=conf.max_attachment_bytes())
+    if parsed is None:
+        own, limit = selectors.own_addresses(), conf.max_attachment_bytes()
+        parsed = parse_email(raw, own_addresses=own, max_attachment_bytes=limit)
     mailbox = envelope.mailbox or selectors.find_mailbox_for([*envelope.recipients, *parsed.to, *parsed.cc])
     inbound = InboundMail(
         mailbox=mailbox,
@@ -69,7 +75,7 @@ def ingest(raw: bytes, *, envelope: Envelope) -> InboundMail:
     )
     try:
         with transaction.atomic():
-            _file(inbound, parsed)
+            _file(inbound, parsed, read_ahead)
             inbound.save()
     except IntegrityError:
         # Two pollers read the same UID at once; the other one filed it.
@@ -87,7 +93,7 @@ def ingest(raw: bytes, *, envelope: Envelope) -> InboundMail:
     return inbound
 
 
-def _file(inbound: InboundMail, parsed: ParsedEmail) -> None:
+def _file(inbound: InboundMail, parsed: ParsedEmail, read_ahead: TextReading | None = None) -> None:
     """Decide what this mail is and act on it; sets status, reason and links on `inbound` (not yet saved)."""
     duplicate = selectors.find_duplicate(message_id=parsed.message_id, raw_sha256=inbound.raw_sha256)
     if parsed.error:
@@ -110,7 +116,7 @@ def _file(inbound: InboundMail, parsed: ParsedEmail) -> None:
         inbound.status, inbound.conversation_id = InboundStatus.FILED, side.conversation_id
         inbound.reason = "Vendor reply, filed in the conversation's side thread"
     else:
-        message = _file_customer_message(parsed)
+        message = _file_customer_message(parsed, read_ahead)
         inbound.status, inbound.message, inbound.conversation = InboundStatus.FILED, message, message.conversation
         skipped = [a.name for a in parsed.attachments if a.too_large]
         if skipped:
@@ -127,18 +133,17 @@ def _vendor_reply(parsed: ParsedEmail) -> SideMessage | None:
     )
 
 
-def _file_customer_message(parsed: ParsedEmail) -> Message:
-    names = ", ".join(a.name for a in parsed.attachments)
-    text = parsed.text or (f"(attachments only: {names})" if names else "") or parsed.subject or "(empty message)"
+def _file_customer_message(parsed: ParsedEmail, read_ahead: TextReading | None) -> Message:
     message = conversation_services.receive_message(
         channel="email",
-        text=text,
+        text=parsed.message_text,
         html=parsed.html_sanitized,
         identities=[("email", parsed.from_address)],
         name=parsed.from_name,
         subject=parsed.subject,
         external_id=parsed.message_id,
         conversation=selectors.find_thread_conversation(parsed),
+        read_ahead=read_ahead,
     )
     if parsed.attachments and not message.attachments.exists():
         _store_attachments(message, parsed)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -80,6 +81,18 @@ def routing() -> Routing:
 
 
 routing.watch(Routing)
+
+
+@memo(seconds=10)
+def available_agents() -> list[Agent]:
+    """Agents who take new conversations; asked for each one that arrives, so remembered for 10 s.
+
+    Saving an agent or user forgets it in this process; another process follows within 10 s.
+    """
+    return list(Agent.objects.filter(is_available=True, user__is_active=True).select_related("user").order_by("id"))
+
+
+available_agents.watch(Agent, User)
 
 
 def unread_nudges(agent: Agent) -> QuerySet[Nudge]:

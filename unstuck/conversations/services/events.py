@@ -16,13 +16,13 @@ def record_event(
     after: dict[str, Any] | None = None,
 ) -> Event:
     """Write one audit row; every service that changes something calls this."""
-    if customer is None and conversation is not None:
-        customer = conversation.customer
+    # The id is enough: reading conversation.customer here cost a query per event on a re-read conversation.
+    customer_id = customer.pk if customer is not None else conversation.customer_id if conversation else None
     return Event.objects.create(
         kind=kind,
         actor=actor,
         conversation=conversation,
-        customer=customer,
+        customer_id=customer_id,
         before=before or {},
         after=after or {},
     )

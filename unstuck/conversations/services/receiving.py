@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from unstuck.accounts.models import Agent
+from unstuck.core.db import first_pk
 from unstuck.core.errors import DomainError
 from unstuck.customers import services as customer_services
 from unstuck.customers.models import Customer
 from unstuck.triage import services as triage_services
+from unstuck.triage.engine.reading import TextReading
 
 from .. import policy
 from ..models import Attachment, Category, Channel, Conversation, Message, MessageKind, Status
@@ -78,6 +80,7 @@ def receive_message(
     external_id: str = "",
     conversation: Conversation | None = None,
     route: bool = True,
+    read_ahead: TextReading | None = None,
 ) -> Message:
     """File a customer's message: find the person, find or start the conversation, reopen if needed.
 
@@ -86,9 +89,9 @@ def receive_message(
     if not text.strip():
         raise DomainError("empty_message", "The message has no text.")
     if external_id:
-        existing = Message.objects.filter(external_id=external_id, kind=MessageKind.INBOUND).first()
-        if existing:
-            return existing
+        existing = first_pk(Message, "external_id = %s AND kind = %s", [external_id[:255], MessageKind.INBOUND])
+        if existing is not None:
+            return Message.objects.get(pk=existing)
     if customer is None:
         customer = customer_services.find_or_create_customer(identities=identities, name=name)
     now = timezone.now()
@@ -127,7 +130,7 @@ def receive_message(
         _count_in(conversation, channel=channel, now=now)
     record_event(kind="message.received", actor=None, conversation=conversation, after={"message_id": message.pk})
     index_message(message)
-    triage_services.triage_inbound(message, new_conversation=new)
+    triage_services.triage_inbound(message, new_conversation=new, read_ahead=read_ahead)
     if route and conversation.owner_id is None:
         from unstuck.momentum.services.assignment import auto_assign
 

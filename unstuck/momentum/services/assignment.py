@@ -28,10 +28,10 @@ def pick_owner(conversation: Conversation) -> Agent | None:
     routing = selectors.routing()
     if conversation.level == Level.OUTAGE and routing.on_call_id:
         return routing.on_call
-    candidates = Agent.objects.filter(is_available=True, user__is_active=True).select_related("user")
-    if conversation.team_id:
-        candidates = candidates.filter(teams=conversation.team_id)
-    agents = list(candidates)
+    agents = selectors.available_agents()
+    if agents and conversation.team_id:
+        members = set(Agent.objects.filter(teams=conversation.team_id).values_list("pk", flat=True))
+        agents = [a for a in agents if a.pk in members]
     if not agents:
         return None
     loads = selectors.agent_loads(agents)

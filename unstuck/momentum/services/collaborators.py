@@ -136,13 +136,15 @@ def _file_vendor_reply(
     references: list[str], match: re.Match[str] | None, *, from_email: str, text: str, message_id: str
 ) -> SideMessage | None:
     # One query answers both: was this reply filed already, and which of our mails does it answer?
-    known = SideMessage.objects.filter(external_id__in=[message_id, *references] if message_id else references)
-    rows = list(known.select_related("collaborator__conversation").order_by("id"))
-    already = next((row for row in rows if message_id and row.external_id == message_id), None)
-    if already is not None:
-        return already
-    sent = next((row for row in rows if not row.from_vendor), None)
-    collaborator = sent.collaborator if sent else None
+    ids = [message_id, *references] if message_id else references
+    rows = SideMessage.objects.filter(external_id__in=ids).order_by("id")
+    sent_id = None
+    for pk, external_id, from_vendor in rows.values_list("pk", "external_id", "from_vendor"):
+        if message_id and external_id == message_id:
+            return SideMessage.objects.get(pk=pk)
+        if not from_vendor and sent_id is None:
+            sent_id = pk
+    collaborator = SideMessage.objects.get(pk=sent_id).collaborator if sent_id else None
     if collaborator is None and match:
         collaborator = Collaborator.objects.filter(
             conversation_id=int(match.group(1)), pk=int(match.group(2)), kind=CollaboratorKind.VENDOR

@@ -1,6 +1,7 @@
 """One spelling per identity, so the same person is always recognised."""
 
 import re
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -11,6 +12,7 @@ from .models import IdentityKind
 _HANDLE = re.compile(r"^@?[A-Za-z0-9_.\-]{1,64}$")
 
 
+@lru_cache(maxsize=8192)  # pure; customers write again and again, and checking an address is not free
 def normalize_identity(kind: str, value: str) -> str:
     """The stored form of an identity value, or a DomainError saying what is wrong with it."""
     value = (value or "").strip()

@@ -21,7 +21,9 @@ LEVEL_CUES: dict[int, dict[str, str]] = {
         r"|\bwon'?t (?:load|open|start|launch) at all\b|\bblank (?:white )?(?:page|screen)\b|\bis down\b"
         r"|\bdown for (?:everyone|anyone|me)\b|\bsite (?:is )?down\b|\bservers? (?:are |is )?(?:down|offline)\b"
         r"|\b(?:no|lost) (?:signal|service|internet|connection|broadband|power|dial tone)\b"
-        r"|\bservers? unavailable\b|\bblack screen\b",
+        r"|\bservers? (?:are |is )?unavailable\b|\bblack screen\b"
+        r"|\bwhat(?:'s| is) (?:going on|wrong) with (?:your|the) (?:servers?|site|app|service)"
+        r"|\b(?:play|watch|load|open|stream) anything\b|\bare you down\b",
         "login": rf"\b{_NEG} (?:log ?in|login|sign ?in|signin|log on|access (?:my|our|the) (?:\w+ )?(?:account|app|site"
         r"|dashboard|email|profile))|\blocked out\b|\blogin (?:is )?(?:broken|failing|not working)"
         r"|\b(?:hacked|compromised)\b"
@@ -31,10 +33,12 @@ LEVEL_CUES: dict[int, dict[str, str]] = {
         r"|\blost access\b|\b(?:forgot|forgotten|don'?t remember|can'?t remember|lost) (?:my |the )?(?:\w+ )?"
         r"(?:password|login details|username)\b|\bpassword (?:reset )?(?:doesn'?t|don'?t|isn'?t|is not|not) work"
         r"|\b(?:verification|security|2fa|otp|login) codes? (?:never|not|isn'?t|doesn'?t|don'?t) (?:arriv|com|receiv)"
-        r"|\bgetting into my\b",
+        r"|\bgetting into my\b|\b(?:unable to|can'?t|cannot|struggling to|trying to|tried to) (?:reset|recover|change) "
+        r"(?:my |the )?(?:\w+ )?(?:password|account)\b|\blost (?:my |the )?(?:2fa|two[- ]factor|2[- ]step|authenticator"
+        r"|verification)",
         "account": rf"\b{_ACCOUNT} (?:has been |was |is |got |been )?(?:permanently )?(?:suspended|disabled|banned"
         r"|terminated|deleted|deactivated|closed|blocked|locked|frozen|stolen)\b",
-        "install": rf"\b{_NEG} (?:install|start|launch|open|boot|connect|turn on|power on|run|play)\b"
+        "install": rf"\b{_NEG} (?:install|start|launch|open|boot|connect|turn on|power on)\b"
         r"|\binstall(?:ation|er)? fail|\bcrash\w* (?:on|at) (?:start ?up|launch|boot)\b|\bwon'?t (?:turn|power) on\b",
         "everyone": r"\b(?:nobody|no one|none of (?:us|our \w+)|all (?:of )?(?:our|my) (?:users|staff|customers)"
         r"|entire (?:team|company|office)|whole (?:team|company|office))\b",
@@ -55,6 +59,9 @@ LEVEL_CUES: dict[int, dict[str, str]] = {
         "money": r"[$€£₹]\s?\d|\b\d+(?:[.,]\d\d)? ?(?:usd|eur|gbp|dollars|euros|pounds|rs|inr)\b|\bmoney\b|\btwice\b"
         r"|\bdeclined?\b|\bdeclines\b|\bpending\b|\bcard payment\b|\bstatement\b|\bbalance\b|\bamount\b"
         r"|\bwinnings\b|\bsalary\b|\bcash\b",
+        # The customer's own money in question, even when asked as a question ("where is my transfer?").
+        "my_money": r"\bmy (?:\w+ )?(?:transfers?|payments?|refunds?|money|deposits?|top[- ]?ups?|statements?|balance"
+        r"|withdrawals?|wallet|cashback|winnings|salary|bill|invoice|charges?|fees?|transactions?)\b",
         "paid_not_received": r"\b(?:paid|bought|purchased|charged|payment)\b.{0,80}?\b(?:never (?:got|received|arrived"
         r"|showed up|came)|didn'?t (?:get|receive)|did not (?:get|receive)|not (?:received|showing|credited|added"
         r"|there)|still (?:no|not|don'?t|haven'?t|says)|(?:isn'?t|wasn'?t|aren'?t) (?:showing|there|added))",
@@ -68,6 +75,12 @@ LEVEL_CUES: dict[int, dict[str, str]] = {
         "delivery": r"\b(?:damaged|defective|missing|never (?:arrived|received|came)|not (?:arrived|received|delivered)"
         r"|late|delayed|wrong item|not here)\b",
         "stuck": r"\bstuck\b|\bkeeps? (?:logging|kicking|signing) me out\b|\bnot receiving\b|\bdon'?t get\b",
+        # Something behaving on its own or refusing one action: a defect even when asked as a question.
+        "erratic": r"\b(?:won'?t|doesn'?t|does not|isn'?t|is not|not) let(?:ting)? me (?!log|sign|in\b)\w+|\brandomly\b"
+        r"|\bby (?:it|them)sel(?:f|ves)\b|\bon (?:its|their) own\b|\bfor no reason\b|\bevery (?:other )?time I\b"
+        r"|\bkeeps? (?:asking|resetting|going|turning|switching|changing|showing|saying|happening|reverting|skipping"
+        r"|pausing|restarting|dropping|deleting|removing|putting)\b|\bwhat(?:'s| is) (?:going on|wrong|happening) with\b"
+        r"|\bhow many times\b|\bis (?:this|it) a (?:bug|known issue)\b",
         "missing": r"\b(?:never|still (?:haven'?t|not|don'?t|didn'?t)|haven'?t|didn'?t) (?:got|get|gotten|received?"
         r"|showed up|have|arrived?)\b|\bdisappear\w*|\binstead of\b|\bwhere did my\b|\bnever showed\b"
         r"|\b(?:issues?|problems?|trouble) with\b",
@@ -271,5 +284,19 @@ def cue_vector(cues: Cues) -> list[float]:
         float(cues.hashtags > 0),
         # No cue of any level: a bare noun phrase typed into a chatbot ("delivery time", "sizes").
         float(not cues.level),
+    ]
+    # Conjunctions a linear model cannot form itself: a question about a described failure is that failure's
+    # level ("how do I log in when the code never comes?"), a question with no failure is guidance, and a
+    # remark that neither asks nor reports anything is feedback.
+    asks = cues.question or cues.opening in ("wh", "aux") or 4 in cues.level
+    failure = 1 in cues.level or 3 in cues.level
+    money = 2 in cues.level
+    vector += [
+        float(asks and failure),
+        float(asks and money),
+        float(asks and not failure and not money),
+        float(not asks and not failure and not money),
+        float(cues.first_person and cues.negations > 0),
+        float(5 in cues.level and not failure and not money and not asks),
     ]
     return vector

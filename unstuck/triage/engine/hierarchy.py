@@ -25,7 +25,12 @@ from .textmodel import TextClassifier
 STARTER_DIR = Path(__file__).resolve().parent.parent / "data" / "starter"
 TEMPERATURES = ("calm", "warm", "hot")
 # Bump when features or model settings change: the version (and the on-disk cache) then change with it.
-MODEL_REVISION = "4"
+MODEL_REVISION = "5"
+# Semantic engine: the level also listens to the nearest labelled messages in embedding space, which carries
+# meaning across wording the linear model never saw ("where did my camp go" is close to "my base disappeared").
+NEIGHBOURS = 20
+NEIGHBOUR_SHARPNESS = 20.0  # votes weigh exp(cosine * sharpness): the closest few dominate
+NEIGHBOUR_SHARE = 0.5  # share of the neighbours' vote in the level probabilities
 
 
 @dataclass(frozen=True)
@@ -158,8 +163,16 @@ class HierarchyModel:
         )
         self.has_temperature = False
         self.has_urgent = False
+        self.memory: np.ndarray | None = None  # semantic engine: training embeddings (float16), levels, weights
+        self.memory_levels: np.ndarray | None = None
+        self.memory_weights: np.ndarray | None = None
         self.n_train = 0
         self.train_seconds = 0.0
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_memory32", None)
+        return state
 
     def fit(self, examples: Sequence[Example], *, weights: Sequence[float] | None = None) -> HierarchyModel:
         started = time.perf_counter()
@@ -167,6 +180,10 @@ class HierarchyModel:
         w = np.asarray(weights if weights is not None else [1.0] * len(examples))
         embeddings = semantic.encode(texts) if self.engine == "semantic" else None
         self.level_model.fit(texts, [e.level for e in examples], embeddings=embeddings, sample_weight=w)
+        if embeddings is not None:
+            self.memory = np.asarray(embeddings, dtype=np.float16)
+            self.memory_levels = np.asarray([e.level for e in examples], dtype=np.int64)
+            self.memory_weights = w.astype(np.float64)
         temps = [(e.text, e.temperature) for e in examples if e.temperature]
         if len({t for _, t in temps}) >= 2:
             self.temperature_model.fit([t for t, _ in temps], [label for _, label in temps])
@@ -183,8 +200,13 @@ class HierarchyModel:
     def read(self, text: str, *, embedding: np.ndarray | None = None) -> Reading:
         cues = find_cues(text)
         scores = sentiment(text)
+        if self.engine == "semantic" and embedding is None:
+            embedding = semantic.encode([text])
         probs = self.level_model.probabilities([text], embeddings=embedding)[0]
         classes = [int(c) for c in self.level_model.classes_]
+        if embedding is not None and getattr(self, "memory", None) is not None:
+            neighbours = self._neighbour_vote(np.asarray(embedding, dtype=np.float32).reshape(-1), classes)
+            probs = (1 - NEIGHBOUR_SHARE) * probs + NEIGHBOUR_SHARE * neighbours
         best = int(np.argmax(probs))
         level = classes[best]
         reasons: dict[str, list[str]] = {}
@@ -203,6 +225,26 @@ class HierarchyModel:
             heat=heat,
             reasons=reasons,
         )
+
+    def _neighbour_vote(self, vector: np.ndarray, classes: list[int]) -> np.ndarray:
+        """Level shares among the nearest training messages, each level's votes divided by its size (balanced)."""
+        assert self.memory is not None and self.memory_levels is not None and self.memory_weights is not None
+        memory = getattr(self, "_memory32", None)
+        if memory is None:
+            memory = self._memory32 = self.memory.astype(np.float32)  # stored as float16, used as float32
+        similarity = memory @ vector
+        k = min(NEIGHBOURS, len(similarity))
+        nearest = np.argpartition(-similarity, k - 1)[:k]
+        votes = np.zeros(len(classes))
+        for i in nearest:
+            level = int(self.memory_levels[i])
+            if level in classes:
+                weight = self.memory_weights[i] * np.exp(NEIGHBOUR_SHARPNESS * (float(similarity[i]) - 1.0))
+                votes[classes.index(level)] += weight
+        sizes = np.array([self.memory_weights[self.memory_levels == c].sum() for c in classes])
+        votes = votes / np.maximum(sizes, 1e-9)
+        total = votes.sum()
+        return votes / total if total > 0 else np.full(len(classes), 1.0 / len(classes))
 
     def _urgency(self, text: str, cues: Cues) -> tuple[bool, float, list[str]]:
         reasons = [p for found in cues.urgency.values() for p in found][:4]

@@ -34,19 +34,22 @@ def find_or_create_customer(*, identities: Iterable[tuple[str, str]], name: str 
         customer.save(update_fields=["name", "updated_at"])
         changed = True
     known = {(identity.kind, identity.value) for identity in found}  # taken already, by this customer or another
-    for kind, value in normalized:
-        if (kind, value) not in known:
-            _, created = Identity.objects.get_or_create(kind=kind, value=value, defaults={"customer": customer})
-            changed = changed or created
+    new = [
+        Identity(customer=customer, kind=kind, value=value) for kind, value in normalized if (kind, value) not in known
+    ]
+    if new:  # one statement; an identity another process added meanwhile stays with its customer
+        Identity.objects.bulk_create(new, ignore_conflicts=True)
+        changed = True
     if changed:  # re-indexing on every message of a known customer was most of the cost of filing mail
-        index_customer(customer)
+        index_customer(customer, values=None if matches else [value for _, value in normalized])
     return customer
 
 
-def index_customer(customer: Customer) -> None:
-    """Customers are found by name, company or any identity in the global search."""
-    values = " ".join(customer.identities.values_list("value", flat=True))
-    engine.index("customer", customer.pk, title=customer.name, body=f"{customer.company} {values}")
+def index_customer(customer: Customer, *, values: list[str] | None = None) -> None:
+    """Customers are found by name, company or any identity in the global search (`values` when known)."""
+    if values is None:
+        values = list(customer.identities.values_list("value", flat=True))
+    engine.index("customer", customer.pk, title=customer.name, body=f"{customer.company} {' '.join(values)}")
 
 
 @transaction.atomic

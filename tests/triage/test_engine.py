@@ -69,3 +69,58 @@ def test_one_message_fast_path_equals_the_batch_path():
         one = np.vstack([classifier.probabilities([t]) for t in texts])
         assert np.allclose(batch, one, atol=1e-9)
     assert model.level_model.top_terms("charged twice, refund please", 2)
+
+
+def test_a_question_about_my_own_money_is_a_money_cue():
+    """ "Where is the transfer I made?" asks about the customer's money, not about how transfers work."""
+    assert "my_money" in find_cues("Where is my transfer from yesterday?").level[2]
+    assert "my_money" not in find_cues("How long do transfers take?").level.get(2, {})
+
+
+def test_bought_but_never_got_is_a_money_cue():
+    cues = find_cues("@shop I bought the season pass last week and never got it")
+    assert "paid_not_received" in cues.level[2]
+
+
+def test_failing_to_reset_or_recover_a_password_is_a_login_outage_cue():
+    assert "login" in find_cues("I am still unable to reset my password").level[1]
+    assert "login" in find_cues("I lost my 2 step verification and can't sign in").level[1]
+
+
+def test_one_refused_action_or_odd_behaviour_is_a_defect_not_an_outage():
+    cues = find_cues("On the game it's not letting me accept missions online")
+    assert "erratic" in cues.level[3]
+    assert 1 not in cues.level
+    assert "erratic" in find_cues("my PC wakes up randomly at night").level[3]
+
+
+def test_message_shape_is_read():
+    cues = find_cues("Hi, how do I log in when the code never arrives?")
+    assert (cues.opening, cues.question, cues.first_person) == ("wh", True, True)
+    terse = find_cues("Memory foam")
+    assert (terse.n_words, terse.question, terse.level) == (2, False, {})
+
+
+def test_weak_urgency_words_alone_do_not_make_a_message_urgent():
+    assert set(find_cues("I tried to use my card again today but it wasn't working").urgency) == {"soon", "repeat"}
+    model = store.starter_model()
+    assert not model.read("I tried to use my card today but it wasn't working").urgent
+    assert model.read("My card is not working and I need it fixed ASAP").urgent
+
+
+def test_the_semantic_engine_also_listens_to_the_nearest_starter_messages():
+    """Neighbour votes are balanced per level and sharpened by similarity: the closest messages dominate."""
+    import numpy as np
+
+    from unstuck.triage.engine.hierarchy import HierarchyModel
+
+    model = HierarchyModel(engine="semantic")
+    a, b = np.eye(4, dtype=np.float32)[0], np.eye(4, dtype=np.float32)[1]
+    model.memory = np.vstack([a, a, b, b, b, b]).astype(np.float16)
+    model.memory_levels = np.array([1, 1, 3, 3, 3, 3])
+    model.memory_weights = np.ones(6)
+    near_a = model._neighbour_vote(np.array([0.9, 0.1, 0, 0], dtype=np.float32), [1, 3])
+    assert near_a[0] > 0.9
+    # Level 3 has twice the messages, but equal similarity gives both levels the same share.
+    even = model._neighbour_vote(np.array([0.7, 0.7, 0, 0], dtype=np.float32), [1, 3])
+    assert np.allclose(even, [0.5, 0.5])

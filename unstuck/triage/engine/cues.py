@@ -79,16 +79,18 @@ LEVEL_CUES: dict[int, dict[str, str]] = {
         "erratic": r"\b(?:won'?t|doesn'?t|does not|isn'?t|is not|not) let(?:ting)? me (?!log|sign|in\b)\w+|\brandomly\b"
         r"|\bby (?:it|them)sel(?:f|ves)\b|\bon (?:its|their) own\b|\bfor no reason\b|\bevery (?:other )?time I\b"
         r"|\bkeeps? (?:asking|resetting|going|turning|switching|changing|showing|saying|happening|reverting|skipping"
-        r"|pausing|restarting|dropping|deleting|removing|putting)\b|\bwhat(?:'s| is) (?:going on|wrong|happening) with\b"
-        r"|\bhow many times\b|\bis (?:this|it) a (?:bug|known issue)\b",
+        r"|pausing|restarting|dropping|deleting|removing|putting)\b"
+        r"|\bwhat(?:'s| is) (?:going on|wrong|happening) with\b|\bhow many times\b"
+        r"|\bis (?:this|it) a (?:bug|known issue)\b",
         "missing": r"\b(?:never|still (?:haven'?t|not|don'?t|didn'?t)|haven'?t|didn'?t) (?:got|get|gotten|received?"
         r"|showed up|have|arrived?)\b|\bdisappear\w*|\binstead of\b|\bwhere did my\b|\bnever showed\b"
         r"|\b(?:issues?|problems?|trouble) with\b",
     },
     4: {
         "howto": r"\bhow (?:do|can|to|would|should|does|long|much|many)\b|\bwhere (?:do|can|is|are|to)\b"
-        r"|\bwhat (?:is|are|do|does|should|happens)\b|\bcan i\b|\bis it possible\b|\bis there (?:a|any) (?:way|option)\b"
-        r"|\bdo you (?:have|offer|support|ship|deliver|accept)\b|\bwhen (?:will|does|do|is|can|are)\b"
+        r"|\bwhat (?:is|are|do|does|should|happens)\b|\bcan i\b|\bis it possible\b"
+        r"|\bis there (?:a|any) (?:way|option)\b|\bdo you (?:have|offer|support|ship|deliver|accept)\b"
+        r"|\bwhen (?:will|does|do|is|can|are)\b"
         r"|\bwhich\b|\bdo i (?:need|have to)\b|\bare you (?:open|closed)\b",
         "setup": r"\b(?:set ?up|configure|activate|enable|change my|update my|reset my|verify|link|delete my account"
         r"|cancel my order|change (?:the|my) (?:address|name|number|email|password|pin))\b",
@@ -115,15 +117,31 @@ URGENCY_CUES: dict[str, str] = {
     "urgent": r"\b(?:urgent\w*|emergency|critical|asap|a\.s\.a\.p|immediately|right now|right away"
     r"|as soon as possible|straight away|top priority|time[- ]sensitive)\b",
     "deadline": r"\b(?:deadline|by (?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|eod|noon)"
-    r"|within (?:the )?(?:next )?\d+ ?(?:min\w*|hours?|hrs?)|in \d+ ?(?:min\w*|hours?|hrs?)|today|tonight"
-    r"|my flight|payroll|launch\w* (?:today|tomorrow)|before (?:tomorrow|tonight|\d))\b",
+    r"|within (?:the )?(?:next )?\d+ ?(?:min\w*|hours?|hrs?)|in \d+ ?(?:min\w*|hours?|hrs?)"
+    r"|my flight (?:is|leaves|departs) (?:today|tonight|tomorrow|in)|payroll|launch\w* (?:today|tomorrow)"
+    r"|before (?:tomorrow|tonight|\d)|need (?:it|this|them) (?:today|tonight|by))\b",
     "nothing_works": r"\bnothing (?:works|is working)\b|\bcompletely (?:stuck|broken)\b|\bcan'?t work\b"
     r"|\bbusiness (?:is )?(?:down|stopped|losing)\b|\blosing (?:money|customers|sales)\b",
     "waiting": r"\bstill (?:waiting|nothing|no (?:reply|answer|response))\b|\bno (?:one|body) (?:has )?"
     r"(?:replied|answered|responded|got back)\b|\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time\b"
-    r"|\bfor (?:days|weeks|hours)\b|\bhaven'?t heard\b|\bagain\b|\bany update\b|\bfollow(?:ing)?[- ]up\b",
-    "leave": r"\b(?:cancel (?:my|our) (?:account|subscription|contract)|switch(?:ing)? to|leaving|take my business"
-    r"|close my account)\b",
+    r"|\bhaven'?t heard\b|\b(?:emailed|called|messaged|contacted|tried) (?:you )?(?:\d+|several|many|multiple"
+    r"|so many) times\b",
+    "leave": r"\b(?:cancel (?:my|our) (?:account|contract)|take my business|close my account|(?:i'?m|i am|we'?re"
+    r"|we are) (?:leaving|switching)|switching to (?:another|a different)|never (?:using|buying|shopping|ordering)"
+    r"|done with (?:you|y'?all)|find (?:another|a new) (?:bank|provider|company|network))\b",
+    # Weak on their own: they only add to other signals.
+    "soon": r"\b(?:today|tonight|tomorrow|this morning)\b",
+    "repeat": r"\bagain\b|\bany update\b|\bfollow(?:ing)?[- ]up\b|\bfor (?:days|weeks|hours)\b",
+}
+# How much each group alone says "urgent" (0.5 is the line); the model can tip a borderline case.
+URGENCY_WEIGHTS: dict[str, float] = {
+    "urgent": 1.0,
+    "nothing_works": 1.0,
+    "deadline": 0.5,
+    "waiting": 0.5,
+    "leave": 0.5,
+    "soon": 0.2,
+    "repeat": 0.2,
 }
 
 # Temperature: how the customer feels beyond what VADER scores.

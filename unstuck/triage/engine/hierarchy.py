@@ -19,7 +19,7 @@ import numpy as np
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from . import semantic
-from .cues import Cues, cue_vector, find_cues
+from .cues import URGENCY_WEIGHTS, Cues, cue_vector, find_cues
 from .textmodel import TextClassifier
 
 STARTER_DIR = Path(__file__).resolve().parent.parent / "data" / "starter"
@@ -256,9 +256,11 @@ class HierarchyModel:
         if self.has_urgent:
             probs = self.urgent_model.probabilities([text])[0]
             model_p = float(probs[self.urgent_model.classes_.index(True)])
-        strong = {"urgent", "nothing_works"} & set(cues.urgency)
-        rule = 1.0 if strong else 0.5 * len(set(cues.urgency)) + 0.3 * cues.shouting + 0.2 * bool(cues.repeated_punct)
-        score = max(model_p, min(rule, 1.0)) if self.has_urgent else min(rule, 1.0)
+        rule = sum(URGENCY_WEIGHTS.get(name, 0.5) for name in cues.urgency)
+        rule = min(1.0, rule + 0.3 * cues.shouting + 0.2 * bool(cues.repeated_punct))
+        # The customer's own words decide (guidelines: urgency is how the customer presents it); the model, which
+        # also learns topics that are often urgent, only tips a borderline case.
+        score = 0.4 * model_p + 0.6 * rule if self.has_urgent else rule
         return score >= 0.5, round(score, 3), reasons
 
     def _temperature(self, text: str, cues: Cues, scores: dict[str, float]) -> tuple[str, float, list[str]]:

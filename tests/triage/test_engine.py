@@ -124,3 +124,25 @@ def test_the_semantic_engine_also_listens_to_the_nearest_starter_messages():
     # Level 3 has twice the messages, but equal similarity gives both levels the same share.
     even = model._neighbour_vote(np.array([0.7, 0.7, 0, 0], dtype=np.float32), [1, 3])
     assert np.allclose(even, [0.5, 0.5])
+
+
+def test_opening_one_thing_inside_a_working_product_is_not_an_outage_cue():
+    assert "install" in find_cues("the app won't open since the update").level[1]
+    assert 1 not in find_cues("the app won't open attachments from my email").level
+
+
+def test_the_naive_bayes_reading_is_blended_into_the_level_and_matches_sklearn():
+    """The one-text naive Bayes path must agree with sklearn's predict_proba; read() blends it with the SVM."""
+    import numpy as np
+
+    from unstuck.triage.engine.cues import normalize
+
+    model = store.starter_model()
+    texts = ["where is my refund", "app not opening", "love the new update", "how do I change my pin", ""]
+    words = model.level_model.words.transform([normalize(t) for t in texts])
+    batch = model.word_bayes.predict_proba(words)
+    one = np.vstack([model._bayes_probabilities(t, [1, 2, 3, 4, 5]) for t in texts])
+    assert np.allclose(batch, one, atol=1e-9)
+    svm = model.level_model.probabilities(["where is my refund"])[0]
+    blended = model.read("where is my refund").probabilities
+    assert not np.allclose(svm, [blended[c] for c in (1, 2, 3, 4, 5)])

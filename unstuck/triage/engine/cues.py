@@ -38,7 +38,11 @@ LEVEL_CUES: dict[int, dict[str, str]] = {
         r"|verification)",
         "account": rf"\b{_ACCOUNT} (?:has been |was |is |got |been )?(?:permanently )?(?:suspended|disabled|banned"
         r"|terminated|deleted|deactivated|closed|blocked|locked|frozen|stolen)\b",
-        "install": rf"\b{_NEG} (?:install|start|launch|open|boot|connect|turn on|power on)\b"
+        # Opening one thing inside a working product ("won't open attachments") is a defect, not an outage.
+        "install": rf"\b{_NEG} (?:install|launch|boot|turn on|power on)\b|\b{_NEG} (?:start|open|load|connect)\b"
+        r"(?! (?:the |my |a |an |any |to |with )?(?:attachments?|files?|documents?|photos?|pictures?|links?|maps?|menu"
+        r"|tabs?|pages?|settings|chat|camera|mic|doors?|store|messages?|emails?|pdfs?|videos?|stor(?:y|ies)|folders?"
+        r"|party|friends?|other|someone|people|servers? of|my friend))"
         r"|\binstall(?:ation|er)? fail|\bcrash\w* (?:on|at) (?:start ?up|launch|boot)\b|\bwon'?t (?:turn|power) on\b",
         "everyone": r"\b(?:nobody|no one|none of (?:us|our \w+)|all (?:of )?(?:our|my) (?:users|staff|customers)"
         r"|entire (?:team|company|office)|whole (?:team|company|office))\b",

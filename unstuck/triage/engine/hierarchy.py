@@ -16,16 +16,21 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from sklearn.naive_bayes import ComplementNB
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from . import semantic
-from .cues import URGENCY_WEIGHTS, Cues, cue_vector, find_cues
+from .cues import URGENCY_WEIGHTS, Cues, cue_vector, find_cues, normalize
 from .textmodel import TextClassifier
 
 STARTER_DIR = Path(__file__).resolve().parent.parent / "data" / "starter"
 TEMPERATURES = ("calm", "warm", "hot")
 # Bump when features or model settings change: the version (and the on-disk cache) then change with it.
-MODEL_REVISION = "5"
+MODEL_REVISION = "6"
+# A naive Bayes reading of the same word n-grams is averaged with the linear model: it weighs rare, telling
+# words more boldly than the SVM does, and the two err on different messages.
+BAYES_SHARE = 0.5
+BAYES_ALPHA = 0.1
 # Semantic engine: the level also listens to the nearest labelled messages in embedding space, which carries
 # meaning across wording the linear model never saw ("where did my camp go" is close to "my base disappeared").
 NEIGHBOURS = 20
@@ -161,6 +166,7 @@ class HierarchyModel:
         self.urgent_model = TextClassifier(
             engine="default", C=2.0, class_weight="balanced", char=False, dense=_cue_dense, dense_weight=2.0
         )
+        self.word_bayes: ComplementNB | None = None  # over level_model's word TF-IDF
         self.has_temperature = False
         self.has_urgent = False
         self.memory: np.ndarray | None = None  # semantic engine: training embeddings (float16), levels, weights
@@ -179,7 +185,10 @@ class HierarchyModel:
         texts = [e.text for e in examples]
         w = np.asarray(weights if weights is not None else [1.0] * len(examples))
         embeddings = semantic.encode(texts) if self.engine == "semantic" else None
-        self.level_model.fit(texts, [e.level for e in examples], embeddings=embeddings, sample_weight=w)
+        levels = [e.level for e in examples]
+        self.level_model.fit(texts, levels, embeddings=embeddings, sample_weight=w)
+        words = self.level_model.words.transform([normalize(t) for t in texts])
+        self.word_bayes = ComplementNB(alpha=BAYES_ALPHA).fit(words, levels, sample_weight=w)
         if embeddings is not None:
             self.memory = np.asarray(embeddings, dtype=np.float16)
             self.memory_levels = np.asarray([e.level for e in examples], dtype=np.int64)
@@ -204,6 +213,8 @@ class HierarchyModel:
             embedding = semantic.encode([text])
         probs = self.level_model.probabilities([text], embeddings=embedding)[0]
         classes = [int(c) for c in self.level_model.classes_]
+        if getattr(self, "word_bayes", None) is not None:
+            probs = (1 - BAYES_SHARE) * probs + BAYES_SHARE * self._bayes_probabilities(text, classes)
         if embedding is not None and getattr(self, "memory", None) is not None:
             neighbours = self._neighbour_vote(np.asarray(embedding, dtype=np.float32).reshape(-1), classes)
             probs = (1 - NEIGHBOUR_SHARE) * probs + NEIGHBOUR_SHARE * neighbours
@@ -225,6 +236,17 @@ class HierarchyModel:
             heat=heat,
             reasons=reasons,
         )
+
+    def _bayes_probabilities(self, text: str, classes: list[int]) -> np.ndarray:
+        """Complement naive Bayes on one text's word TF-IDF row, computed without sklearn's per-call checks."""
+        assert self.word_bayes is not None
+        analyzer = self.level_model._fast_parts()[0]
+        indices, values = TextClassifier._tfidf_one(self.level_model.words, analyzer, normalize(text))
+        joint = self.word_bayes.feature_log_prob_[:, indices] @ values
+        joint = joint - joint.max()
+        probs = np.exp(joint) / np.exp(joint).sum()
+        order = [int(c) for c in self.word_bayes.classes_]
+        return np.array([probs[order.index(c)] if c in order else 0.0 for c in classes])
 
     def _neighbour_vote(self, vector: np.ndarray, classes: list[int]) -> np.ndarray:
         """Level shares among the nearest training messages, each level's votes divided by its size (balanced)."""

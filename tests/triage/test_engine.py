@@ -146,3 +146,8 @@ def test_the_naive_bayes_reading_is_blended_into_the_level_and_matches_sklearn()
     svm = model.level_model.probabilities(["where is my refund"])[0]
     blended = model.read("where is my refund").probabilities
     assert not np.allclose(svm, [blended[c] for c in (1, 2, 3, 4, 5)])
+
+
+def test_asking_whether_others_have_the_failure_is_an_outage_cue():
+    assert "others" in find_cues("@brand is it just me or is the app not loading?").level[1]
+    assert "others" in find_cues("anyone else having issues logging in? #appdown").level[1]

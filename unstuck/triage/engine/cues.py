@@ -44,6 +44,10 @@ LEVEL_CUES: dict[int, dict[str, str]] = {
         r"|tabs?|pages?|settings|chat|camera|mic|doors?|store|messages?|emails?|pdfs?|videos?|stor(?:y|ies)|folders?"
         r"|party|friends?|other|someone|people|servers? of|my friend))"
         r"|\binstall(?:ation|er)? fail|\bcrash\w* (?:on|at) (?:start ?up|launch|boot)\b|\bwon'?t (?:turn|power) on\b",
+        # "Is it just me?": the customer checks whether the failure is everyone's, the mark of an outage.
+        "others": r"\banyone else (?:having|getting|experienc\w*|seeing|have|with|had|can'?t|unable)\b"
+        r"|\bis it just me\b|\bjust me or\b|\bfor anyone else\b|(?<!\w)#\w*(?:outage|down)\b"
+        r"|\btotal (?:service )?(?:loss|outage)\b",
         "everyone": r"\b(?:nobody|no one|none of (?:us|our \w+)|all (?:of )?(?:our|my) (?:users|staff|customers)"
         r"|entire (?:team|company|office)|whole (?:team|company|office))\b",
         "dead": r"\bnothing (?:works|is working|loads|will play)\b|\bcompletely (?:broken|unusable|dead)\b"

@@ -26,11 +26,11 @@ from .textmodel import TextClassifier
 STARTER_DIR = Path(__file__).resolve().parent.parent / "data" / "starter"
 TEMPERATURES = ("calm", "warm", "hot")
 # Bump when features or model settings change: the version (and the on-disk cache) then change with it.
-MODEL_REVISION = "6"
+MODEL_REVISION = "7"
 # A naive Bayes reading of the same word n-grams is averaged with the linear model: it weighs rare, telling
 # words more boldly than the SVM does, and the two err on different messages.
 BAYES_SHARE = 0.5
-BAYES_ALPHA = 0.1
+BAYES_ALPHA = 0.03
 # Semantic engine: the level also listens to the nearest labelled messages in embedding space, which carries
 # meaning across wording the linear model never saw ("where did my camp go" is close to "my base disappeared").
 NEIGHBOURS = 20

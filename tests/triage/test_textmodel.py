@@ -166,3 +166,27 @@ def test_category_model_embeds_the_text_it_will_be_served(monkeypatch):
     texts, labels = categories("categories_train.csv")
     CategoryModel(engine="semantic").fit(["@acme I can\u2019t pay my invoice", *texts], ["billing", *labels])
     assert calls[0][0] == "I can't pay my invoice"
+
+
+needs_semantic = pytest.mark.skipif(not semantic.available(), reason="the semantic extra is not installed")
+
+
+@needs_semantic
+def test_one_text_embedding_equals_the_batch_embedding():
+    texts = ["How do I top up my card?", "hi", "refund " * 600, "Why was I charged twice at a shop in Spain?"]
+    batch = semantic.encode(texts)
+    one = np.vstack([semantic.encode([t]) for t in texts])
+    assert one.shape == (4, semantic.DIMENSIONS) and one.dtype == np.float32
+    assert np.allclose(batch, one, atol=1e-5)
+    assert np.allclose(np.linalg.norm(one, axis=1), 1.0, atol=1e-5)
+
+
+@needs_semantic
+def test_serving_runs_torch_on_one_thread():
+    """Two intra-op threads on a small shared machine gave single messages a 300-500 ms tail."""
+    import torch
+
+    semantic.encode(["one message"])
+    assert torch.get_num_threads() == 1
+    semantic.encode(["a batch", "of two"])
+    assert torch.get_num_threads() == 1

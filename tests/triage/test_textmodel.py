@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from unstuck.triage.engine import semantic, textmodel
+from unstuck.triage.engine import evaluation, semantic, textmodel
 from unstuck.triage.engine.category import CategoryModel
 from unstuck.triage.engine.textmodel import MAX_PAIR_WORDS, TextClassifier, _dense_rows, word_pairs
 
@@ -166,6 +166,17 @@ def test_category_model_embeds_the_text_it_will_be_served(monkeypatch):
     texts, labels = categories("categories_train.csv")
     CategoryModel(engine="semantic").fit(["@acme I can\u2019t pay my invoice", *texts], ["billing", *labels])
     assert calls[0][0] == "I can't pay my invoice"
+
+
+def test_few_shot_semantic_eval_embeds_each_text_once(monkeypatch):
+    calls: list[list[str]] = []
+    monkeypatch.setattr(semantic, "encode", fake_encode(calls))
+    train, test = categories("categories_train.csv"), categories("categories_test.csv")
+    result = evaluation.evaluate_category(train, test, engine="semantic", shots=2, seeds=(0, 1, 2))
+    batches = [c for c in calls if len(c) > 1]
+    assert len(batches) == 2  # the sampled training texts, then the test texts; not once per seed
+    assert len(batches[0]) == len(set(batches[0])) and batches[1] == test[0]
+    assert result["n_train"] == 6 and 0 <= result["accuracy"] <= 1
 
 
 needs_semantic = pytest.mark.skipif(not semantic.available(), reason="the semantic extra is not installed")

@@ -13,9 +13,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
+from . import semantic
 from .category import CategoryModel
+from .cues import normalize
 from .hierarchy import HierarchyModel, read_examples, train_starter
 
 LATENCY_SAMPLE = 300  # messages timed one at a time
@@ -56,23 +59,33 @@ def latency(predict_one: Callable[[str], Any], texts: Sequence[str]) -> dict[str
 
 
 def sample_shots(texts: list[str], labels: list[str], shots: int, seed: int) -> tuple[list[str], list[str]]:
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for text, label in zip(texts, labels, strict=True):
-        by_label[label].append(text)
+    return _pick(texts, labels, _shot_indices(labels, shots, seed))
+
+
+def _shot_indices(labels: Sequence[str], shots: int, seed: int) -> list[int]:
+    """K row numbers per label (all of a label's rows if it has fewer), labels in sorted order."""
+    by_label: dict[str, list[int]] = defaultdict(list)
+    for i, label in enumerate(labels):
+        by_label[label].append(i)
     rng = random.Random(seed)
-    out_texts, out_labels = [], []
+    picked: list[int] = []
     for label in sorted(by_label):
-        for text in rng.sample(by_label[label], min(shots, len(by_label[label]))):
-            out_texts.append(text)
-            out_labels.append(label)
-    return out_texts, out_labels
+        picked.extend(rng.sample(by_label[label], min(shots, len(by_label[label]))))
+    return picked
+
+
+def _pick(texts: Sequence[str], labels: Sequence[str], rows: Sequence[int]) -> tuple[list[str], list[str]]:
+    return [texts[i] for i in rows], [labels[i] for i in rows]
 
 
 def _one_category_run(
-    train: tuple[list[str], list[str]], test: tuple[list[str], list[str]], engine: str
+    train: tuple[list[str], list[str]],
+    test: tuple[list[str], list[str]],
+    engine: str,
+    embeddings: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
 ) -> dict[str, Any]:
-    model = CategoryModel(engine=engine).fit(*train)
-    predicted = model.predict(test[0])
+    model = CategoryModel(engine=engine).fit(*train, embeddings=embeddings[0])
+    predicted = model.predict(test[0], embeddings=embeddings[1])
     return {
         "accuracy": float(accuracy_score(test[1], predicted)),
         "macro_f1": float(f1_score(test[1], predicted, average="macro")),
@@ -91,8 +104,19 @@ def evaluate_category(
 ) -> dict[str, Any]:
     """Accuracy and macro-F1 of the category model; with `shots`, K examples per class, mean over seeds."""
     if shots:
-        runs = [_one_category_run(sample_shots(*train, shots, seed), test, engine) for seed in seeds]
-        n_train = len(sample_shots(*train, shots, seeds[0])[0])
+        picks = [_shot_indices(train[1], shots, seed) for seed in seeds]
+        embedded: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
+        if engine == "semantic":
+            # The seeds' samples overlap and share one test set: embed each text once, not once per seed.
+            used = sorted({i for rows in picks for i in rows})
+            vectors = semantic.encode([normalize(train[0][i]) for i in used])
+            row_of = {i: n for n, i in enumerate(used)}
+            embedded = (vectors, semantic.encode([normalize(t) for t in test[0]]))
+        runs = []
+        for rows in picks:
+            train_embeddings = None if embedded[0] is None else embedded[0][[row_of[i] for i in rows]]
+            runs.append(_one_category_run(_pick(*train, rows), test, engine, (train_embeddings, embedded[1])))
+        n_train = len(picks[0])
     else:
         runs = [_one_category_run(train, test, engine)]
         n_train = len(train[0])

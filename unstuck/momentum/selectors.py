@@ -68,9 +68,7 @@ def desk_policy() -> DeskPolicy:
     return DeskPolicy(targets=targets, calendar=desk_calendar().as_calendar())
 
 
-desk_policy.watch(LevelPolicy, DeskCalendar)
-# After a lead saves targets or hours (services call it at commit too); other processes follow within 10 s.
-forget_desk_policy = desk_policy.forget
+desk_policy.watch(LevelPolicy, DeskCalendar)  # a lead's save; other processes follow within 10 s
 
 
 @memo(seconds=10)

@@ -93,31 +93,8 @@ def _load_row(row_id: int, version: str) -> Any:
         return _cache[version]
 
 
-def _active_row(kind: str, engine: str) -> tuple[int, str] | None:
-    row = (
-        TriageModel.objects.filter(kind=kind, engine=engine, active=True)
-        .order_by("-created_at", "-id")
-        .values_list("pk", "version")
-        .first()
-    )
-    return (row[0], row[1]) if row else None
-
-
-def active_hierarchy(engine: str) -> HierarchyModel:
-    row = _active_row(ModelKind.HIERARCHY, engine)
-    if row is not None:
-        return _load_row(*row)  # type: ignore[no-any-return]
-    return starter_model(engine)
-
-
-def active_category(engine: str) -> CategoryModel | None:
-    row = _active_row(ModelKind.CATEGORY, engine)
-    return _load_row(*row) if row is not None else None
-
-
-@memo(seconds=10)
-def _active_rows() -> dict[tuple[str, str], tuple[int, str]]:
-    """(kind, engine) -> (row id, version) of the active models; asked for every message, changed by retraining."""
+def _read_active_rows() -> dict[tuple[str, str], tuple[int, str]]:
+    """(kind, engine) -> (row id, version) of the active models."""
     newest: dict[tuple[str, str], tuple[int, str]] = {}
     rows = (
         TriageModel.objects.filter(active=True)
@@ -129,15 +106,28 @@ def _active_rows() -> dict[tuple[str, str], tuple[int, str]]:
     return newest
 
 
-_active_rows.watch(TriageModel)
+# Live triage asks for every message; retraining changes them. Retraining itself reads them fresh.
+_active_rows = memo(seconds=10)(_read_active_rows).watch(TriageModel)
+
+
+def _active(kind: str, engine: str, rows: dict[tuple[str, str], tuple[int, str]]) -> Any:
+    row = rows.get((kind, engine))
+    return _load_row(*row) if row is not None else None
+
+
+def active_hierarchy(engine: str) -> HierarchyModel:
+    return _active(ModelKind.HIERARCHY, engine, _read_active_rows()) or starter_model(engine)  # type: ignore[no-any-return]
+
+
+def active_category(engine: str) -> CategoryModel | None:
+    return _active(ModelKind.CATEGORY, engine, _read_active_rows())  # type: ignore[no-any-return]
 
 
 def active_models(engine: str) -> tuple[HierarchyModel, CategoryModel | None]:
     """The hierarchy and category models live triage serves (their rows remembered for 10 s per process)."""
-    newest = _active_rows()
-    hierarchy_row, category_row = newest.get((ModelKind.HIERARCHY, engine)), newest.get((ModelKind.CATEGORY, engine))
-    hierarchy = _load_row(*hierarchy_row) if hierarchy_row is not None else starter_model(engine)
-    return hierarchy, _load_row(*category_row) if category_row is not None else None
+    rows = _active_rows()
+    hierarchy = _active(ModelKind.HIERARCHY, engine, rows) or starter_model(engine)
+    return hierarchy, _active(ModelKind.CATEGORY, engine, rows)
 
 
 def save(

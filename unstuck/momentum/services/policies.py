@@ -34,8 +34,7 @@ def _minutes(value: int | None, label: str, *, optional: bool) -> int | None:
 def _enqueue_recompute() -> None:
     from ..tasks import recompute_clocks
 
-    selectors.forget_desk_policy()
-    transaction.on_commit(selectors.forget_desk_policy)
+    # The desk policy memo forgets itself on these saves (core.memo); the clocks are recomputed after commit.
     transaction.on_commit(partial(recompute_clocks.enqueue))
 
 

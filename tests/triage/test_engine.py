@@ -126,6 +126,30 @@ def test_the_semantic_engine_also_listens_to_the_nearest_starter_messages():
     assert np.allclose(even, [0.5, 0.5])
 
 
+def test_semantic_retraining_encodes_only_the_messages_the_starter_model_has_not_seen(monkeypatch):
+    """The starter set takes minutes to encode; a desk's retraining reuses the starter model's embeddings."""
+    import numpy as np
+
+    from unstuck.triage.engine import semantic
+    from unstuck.triage.engine.hierarchy import HierarchyModel
+
+    encoded: list[list[str]] = []
+
+    def fake_encode(texts):  # the real encoder needs the optional extra, absent in CI
+        encoded.append(list(texts))
+        return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+    monkeypatch.setattr(semantic, "encode", fake_encode)
+    known = HierarchyModel(engine="semantic")
+    known.memory = np.eye(4, dtype=np.float16)[:3]
+    vectors = HierarchyModel(engine="semantic")._embed(["s1", "s2", "s3", "desk label"], known)
+    assert encoded == [["desk label"]]
+    assert vectors.shape == (4, 4) and vectors[0, 0] == 1.0 and vectors[3, 0] == 0.5
+    # Without a model that has seen them, everything is encoded.
+    HierarchyModel(engine="semantic")._embed(["a", "b"], None)
+    assert encoded[-1] == ["a", "b"]
+
+
 def test_opening_one_thing_inside_a_working_product_is_not_an_outage_cue():
     assert "install" in find_cues("the app won't open since the update").level[1]
     assert 1 not in find_cues("the app won't open attachments from my email").level

@@ -180,11 +180,19 @@ class HierarchyModel:
         state.pop("_memory32", None)
         return state
 
-    def fit(self, examples: Sequence[Example], *, weights: Sequence[float] | None = None) -> HierarchyModel:
+    def fit(
+        self,
+        examples: Sequence[Example],
+        *,
+        weights: Sequence[float] | None = None,
+        known: HierarchyModel | None = None,
+    ) -> HierarchyModel:
+        """`known`: a fitted semantic model whose training messages lead `examples`; their embeddings are reused,
+        so a desk's retraining encodes only its own labels (the starter set takes minutes to encode)."""
         started = time.perf_counter()
         texts = [e.text for e in examples]
         w = np.asarray(weights if weights is not None else [1.0] * len(examples))
-        embeddings = semantic.encode(texts) if self.engine == "semantic" else None
+        embeddings = self._embed(texts, known) if self.engine == "semantic" else None
         levels = [e.level for e in examples]
         self.level_model.fit(texts, levels, embeddings=embeddings, sample_weight=w)
         words = self.level_model.words.transform([normalize(t) for t in texts])
@@ -204,6 +212,13 @@ class HierarchyModel:
         self.n_train = len(examples)
         self.train_seconds = time.perf_counter() - started
         return self
+
+    def _embed(self, texts: list[str], known: HierarchyModel | None) -> np.ndarray:
+        reused = getattr(known, "memory", None)
+        if reused is None or len(reused) > len(texts):
+            return semantic.encode(texts)
+        head = np.asarray(reused, dtype=np.float32)
+        return np.vstack([head, semantic.encode(texts[len(head) :])])
 
     # -- reading one message ----------------------------------------------------------------------------------
     def read(self, text: str, *, embedding: np.ndarray | None = None) -> Reading:

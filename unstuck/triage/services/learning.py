@@ -154,7 +154,7 @@ def retrain_hierarchy_model(*, engine: str | None = None) -> TriageModel | None:
     examples = [*starter, *(Example(text=lb.text, level=int(lb.value)) for lb in train)]
     weights = [1.0] * len(starter) + [DESK_LABEL_WEIGHT] * len(train)
     candidate = HierarchyModel(engine=engine, version=_version("desk", labels, engine))
-    candidate.fit(examples, weights=weights)
+    candidate.fit(examples, weights=weights, known=store.starter_model(engine) if engine == "semantic" else None)
     current = store.active_hierarchy(engine)
     held_texts, held_truth = [lb.text for lb in held], [int(lb.value) for lb in held]
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from unstuck.core.memo import memo
 
 from .engine.category import CategoryModel
-from .engine.hierarchy import HierarchyModel, starter_fingerprint, train_starter
+from .engine.hierarchy import HierarchyModel, starter_fingerprint, starter_version, train_starter
 from .engine.textmodel import resolve_engine
 from .models import ModelKind, TriageModel
 
@@ -58,7 +58,7 @@ def _starter_fingerprint() -> str:
 
 
 def starter_model(engine: str = "default") -> HierarchyModel:
-    version = f"starter-{_starter_fingerprint()}{'-sem' if engine == 'semantic' else ''}"
+    version = starter_version(engine, _starter_fingerprint())
     cached = _cache.get(version)
     if cached is not None:
         return cached  # type: ignore[no-any-return]

@@ -102,6 +102,15 @@ def starter_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
+def engine_suffix(engine: str) -> str:
+    """Model versions name the semantic engine, so a switch of engine never reuses the other's model."""
+    return "-sem" if engine == "semantic" else ""
+
+
+def starter_version(engine: str, fingerprint: str | None = None) -> str:
+    return f"starter-{fingerprint or starter_fingerprint()}{engine_suffix(engine)}"
+
+
 def load_starter() -> list[Example]:
     examples: list[Example] = []
     for path in starter_files():
@@ -326,7 +335,5 @@ def train_starter(engine: str = "default") -> HierarchyModel:
     examples = load_starter()
     if not examples:
         raise FileNotFoundError(f"No starter examples under {STARTER_DIR}.")
-    model = HierarchyModel(
-        engine=engine, version=f"starter-{starter_fingerprint()}{'-sem' if engine == 'semantic' else ''}"
-    )
+    model = HierarchyModel(engine=engine, version=starter_version(engine))
     return model.fit(examples)

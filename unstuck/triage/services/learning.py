@@ -16,7 +16,7 @@ from unstuck.conversations.models import Category, Conversation, Message, Messag
 
 from .. import store
 from ..engine.category import CategoryModel
-from ..engine.hierarchy import Example, HierarchyModel, load_starter
+from ..engine.hierarchy import Example, HierarchyModel, engine_suffix, load_starter
 from ..models import ModelKind, TriageLabel, TriageModel
 
 logger = logging.getLogger(__name__)
@@ -85,8 +85,7 @@ def retrain_due(kind: str, label: TriageLabel) -> bool:
 
 def _version(prefix: str, labels: list[TriageLabel], engine: str) -> str:
     digest = hashlib.sha256(",".join(f"{lb.pk}:{lb.value}" for lb in labels).encode()).hexdigest()[:8]
-    suffix = "-sem" if engine == "semantic" else ""
-    return f"{prefix}-{len(labels)}-{digest}{suffix}"
+    return f"{prefix}-{len(labels)}-{digest}{engine_suffix(engine)}"
 
 
 def _score(model_predict, texts: list[str], truth: Sequence[Hashable]) -> dict[str, float]:  # type: ignore[no-untyped-def]

@@ -178,14 +178,16 @@ def test_asking_whether_others_have_the_failure_is_an_outage_cue():
 
 
 def test_the_level_leans_from_outage_towards_defect(monkeypatch):
-    """The guideline's burden of proof on outages: the odds of 3 over 1 grow by the lean's ratio."""
+    """The guideline's burden of proof on outages: the odds of 3 over 1 grow by the engine's lean."""
     from unstuck.triage.engine import hierarchy
 
     model = store.starter_model()
+    lean = hierarchy.LEVEL_LEAN["default"]
     text = "the app keeps crashing and now it won't load at all"
     leaned = model.read(text).probabilities
     monkeypatch.setattr(hierarchy, "LEVEL_LEAN", {})
     plain = model.read(text).probabilities
     ratio = (leaned[3] / leaned[1]) / (plain[3] / plain[1])
-    assert abs(ratio - 1.25 / 0.8) < 1e-6
+    assert lean.get(3, 1.0) / lean[1] > 1
+    assert abs(ratio - lean.get(3, 1.0) / lean[1]) < 1e-6
     assert abs(sum(leaned.values()) - 1) < 1e-9

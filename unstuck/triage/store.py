@@ -90,10 +90,7 @@ def _load_row(row_id: int, version: str) -> Any:
         if version not in _cache:
             blob = TriageModel.objects.values_list("blob", flat=True).get(pk=row_id)
             _cache[version] = loads(bytes(blob))
-        model = _cache[version]
-    if getattr(model, "tuned_shared", False) and model.tuned is None:
-        model.tuned = starter_model(model.engine).tuned  # not stored with each desk version (see HierarchyModel)
-    return model
+        return _cache[version]
 
 
 def _read_active_rows() -> dict[tuple[str, str], tuple[int, str]]:

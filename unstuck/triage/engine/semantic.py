@@ -45,11 +45,6 @@ def _plain_mean_pooling(model: Any) -> bool:
     return names == ["Transformer", "Pooling", "Normalize"] and getattr(model[1], "pooling_mode", None) == "mean"
 
 
-def model() -> Any:
-    """The base sentence-transformers model, loaded once per process."""
-    return _load()
-
-
 def _load() -> Any:
     global _model, _direct
     with _lock:
@@ -85,7 +80,7 @@ def _encode_one(model: Any, text: str) -> np.ndarray:
 
 
 @contextlib.contextmanager
-def threads(n: int) -> Iterator[None]:
+def _threads(n: int) -> Iterator[None]:
     import torch
 
     with _batch_lock:
@@ -104,6 +99,6 @@ def encode(texts: list[str], *, batch_size: int = BATCH_SIZE) -> np.ndarray:
     clipped = [t[:MAX_CHARS] for t in texts]
     if len(clipped) == 1:
         return _encode_one(model, clipped[0])
-    with threads(batch_threads()):
+    with _threads(batch_threads()):
         vectors = model.encode(clipped, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
     return np.asarray(vectors, dtype=np.float32)

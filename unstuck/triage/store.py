@@ -115,8 +115,13 @@ def _active(kind: str, engine: str, rows: dict[tuple[str, str], tuple[int, str]]
     return _load_row(*row) if row is not None else None
 
 
+def _hierarchy(engine: str, rows: dict[tuple[str, str], tuple[int, str]]) -> HierarchyModel:
+    """The desk's active hierarchy model, or the starter model while it has none."""
+    return _active(ModelKind.HIERARCHY, engine, rows) or starter_model(engine)  # type: ignore[no-any-return]
+
+
 def active_hierarchy(engine: str) -> HierarchyModel:
-    return _active(ModelKind.HIERARCHY, engine, _read_active_rows()) or starter_model(engine)  # type: ignore[no-any-return]
+    return _hierarchy(engine, _read_active_rows())
 
 
 def active_category(engine: str) -> CategoryModel | None:
@@ -126,8 +131,7 @@ def active_category(engine: str) -> CategoryModel | None:
 def active_models(engine: str) -> tuple[HierarchyModel, CategoryModel | None]:
     """The hierarchy and category models live triage serves (their rows remembered for 10 s per process)."""
     rows = _active_rows()
-    hierarchy = _active(ModelKind.HIERARCHY, engine, rows) or starter_model(engine)
-    return hierarchy, _active(ModelKind.CATEGORY, engine, rows)
+    return _hierarchy(engine, rows), _active(ModelKind.CATEGORY, engine, rows)
 
 
 def save(

@@ -7,6 +7,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from django.db import OperationalError
@@ -23,6 +24,7 @@ from .test_imap import append
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WAIT_SECONDS = 10
+T = TypeVar("T")
 
 
 def eventually(check: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
@@ -36,6 +38,18 @@ def eventually(check: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool
             pass
         time.sleep(0.05)
     return False
+
+
+def retrying(write: Callable[[], T]) -> T:
+    """The test's own write, retried while a watcher thread holds the table (as `eventually` does for reads)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        try:
+            return write()
+        except OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 @pytest.fixture
@@ -119,7 +133,7 @@ def test_a_failed_login_is_retried_with_backoff(mailbox, caplog):
     try:
         assert eventually(lambda: any(r.getMessage() == "mail.idle_failed" for r in caplog.records))
         assert watcher.thread.is_alive() and not watcher.idling.is_set()
-        Mailbox.objects.filter(pk=mailbox.pk).update(password=mailbox.password)
+        retrying(lambda: Mailbox.objects.filter(pk=mailbox.pk).update(password=mailbox.password))
         assert watcher.idling.wait(WAIT_SECONDS), "the watcher did not recover once the password was fixed"
     finally:
         watcher.close(timeout=5)
@@ -131,8 +145,8 @@ def test_the_supervisor_follows_mailboxes_being_added_changed_and_removed(doveco
     supervisor = idle.IdleSupervisor(stop, every=0.1, slice_seconds=0.2)
     supervisor.start()
     try:
-        mailbox = MailboxFactory(imap_host=host, imap_port=port, username=user, password=password)
-        MailboxFactory()  # send only: no IMAP, no watcher
+        mailbox = retrying(lambda: MailboxFactory(imap_host=host, imap_port=port, username=user, password=password))
+        retrying(MailboxFactory)  # send only: no IMAP, no watcher
         assert eventually(
             lambda: mailbox.pk in supervisor.watchers and supervisor.watchers[mailbox.pk][1].idling.is_set()
         )
@@ -145,13 +159,14 @@ def test_the_supervisor_follows_mailboxes_being_added_changed_and_removed(doveco
 
         with MailBoxUnencrypted(host, port).login(user, password) as box:
             box.folder.create("Support")
-        Mailbox.objects.filter(pk=mailbox.pk).update(folder="Support")  # an edit to the connection settings
+        # An edit to the connection settings:
+        retrying(lambda: Mailbox.objects.filter(pk=mailbox.pk).update(folder="Support"))
         assert eventually(lambda: supervisor.watchers.get(mailbox.pk, (None, first))[1] is not first)
         first.thread.join(5)
         assert not first.thread.is_alive()
         assert supervisor.watchers[mailbox.pk][1].idling.wait(WAIT_SECONDS)
 
-        Mailbox.objects.filter(pk=mailbox.pk).update(is_active=False)
+        retrying(lambda: Mailbox.objects.filter(pk=mailbox.pk).update(is_active=False))
         assert eventually(lambda: not supervisor.watchers)
     finally:
         stop.set()

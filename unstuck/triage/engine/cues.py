@@ -6,7 +6,9 @@ evaluation set. Each cue group matches phrases; matches are kept as the reasons 
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -249,9 +251,34 @@ def _matches(patterns: dict[str, re.Pattern[str]], text: str) -> dict[str, list[
     return found
 
 
+_training_memo: dict[str, Cues] | None = None
+
+
+@contextlib.contextmanager
+def remembered() -> Iterator[None]:
+    """While a model trains, each text's cues are found once: three models read the same thousands of texts,
+    which a 512-entry cache cannot hold (training the starter set found cues 30,000 times: 16 of its 42 s)."""
+    global _training_memo
+    outer = _training_memo
+    if outer is None:
+        _training_memo = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _training_memo = None
+
+
 def find_cues(text: str) -> Cues:
     """Cached on the normalized text: one message is read by several models in a row (treat it as read-only)."""
-    return _find_cues(normalize(text))
+    key = normalize(text)
+    memo = _training_memo
+    if memo is None:
+        return _find_cues(key)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _find_cues.__wrapped__(key)
+    return found
 
 
 @lru_cache(maxsize=512)

@@ -20,7 +20,7 @@ from sklearn.naive_bayes import ComplementNB
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from . import semantic
-from .cues import URGENCY_WEIGHTS, Cues, cue_vector, find_cues, normalize
+from .cues import URGENCY_WEIGHTS, Cues, cue_vector, find_cues, normalize, remembered
 from .textmodel import TextClassifier
 
 STARTER_DIR = Path(__file__).resolve().parent.parent / "data" / "starter"
@@ -206,6 +206,12 @@ class HierarchyModel:
     ) -> HierarchyModel:
         """`known`: a fitted semantic model whose training messages lead `examples`; their embeddings are reused,
         so a desk's retraining encodes only its own labels (the starter set takes minutes to encode)."""
+        with remembered():
+            return self._fit(examples, weights=weights, known=known)
+
+    def _fit(
+        self, examples: Sequence[Example], *, weights: Sequence[float] | None, known: HierarchyModel | None
+    ) -> HierarchyModel:
         started = time.perf_counter()
         texts = [e.text for e in examples]
         w = np.asarray(weights if weights is not None else [1.0] * len(examples))

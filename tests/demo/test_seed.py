@@ -1,3 +1,4 @@
+import copy
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from unstuck.accounts.models import Agent
 from unstuck.conversations.models import Conversation, Event, Message, Status
 from unstuck.demo.seed import DEMO_PASSWORD, load_desk, seed_demo
 from unstuck.search import engine
+from unstuck.triage.models import TriageDecision, TriageLabel
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,35 @@ def test_the_shipped_demo_desk_is_realistic():
     working = Conversation.objects.exclude(status__in=[Status.NEW])
     assert not working.filter(owner__isnull=True).exists()
     assert not working.filter(next_step="").exists()
+
+
+def test_triage_reads_the_demo_history_and_the_desk_corrects_what_it_judged_otherwise(
+    django_capture_on_commit_callbacks,
+):
+    """The workspace shows real triage on the demo desk: each customer message is read as it arrived, and where
+    the desk placed a conversation differently, an agent's correction (event and label) says so."""
+    desk = copy.deepcopy(TINY_DESK)
+    desk["conversations"][1]["level"] = 1  # the desk calls "Any plans for dark mode?" an outage: triage will not
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        seed_demo(desk)
+
+    for message in Message.objects.filter(kind="inbound"):
+        decision = TriageDecision.objects.get(message=message)
+        assert decision.created_at == message.created_at
+        assert decision.model_version.startswith("starter-")
+    dark = Conversation.objects.get(subject="Dark mode?")
+    assert dark.level == 1
+    read = TriageDecision.objects.get(conversation=dark)
+    assert read.level != 1 and read.reasons["level"]
+    corrected = Event.objects.get(conversation=dark, kind="level.changed")
+    assert corrected.before == {"level": read.level} and corrected.after == {"level": 1}
+    assert corrected.actor.user.username == "admin"  # nobody owns it: the admin triaged the queue
+    assert corrected.created_at == dark.created_at + timedelta(minutes=3)
+    assert TriageLabel.objects.filter(conversation=dark, field="level", value="1").exists()
+    charged = Conversation.objects.get(subject="Charged twice")
+    assert (charged.category.name, charged.temperature) == ("Double charge", "hot")
+    assert TriageLabel.objects.filter(conversation=charged, field="category").exists()
+    # The labels ask for retraining once per model kind, after seeding, not once per label.
+    kinds = sorted(c.keywords["kind"] for c in callbacks if getattr(c, "keywords", {}).get("kind"))
+    assert kinds == ["category", "hierarchy"]

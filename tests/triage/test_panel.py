@@ -26,3 +26,21 @@ def test_panel_shows_reasons_confidence_version_and_burst():
 
 def test_panel_without_a_decision_says_so():
     assert "Not triaged yet" in render_to_string("triage/_panel.html", {"decision": None})
+
+
+def test_panel_says_which_level_the_conversation_keeps_and_who_set_it(agent):
+    from unstuck.conversations import services as conversation_services
+
+    conversation = inbound("How do I change my password?").conversation
+    conversation = conversation_services.change_level(conversation, level=3, actor=agent)
+    context = {
+        "decision": selectors.latest_decision(conversation),
+        "conversation": conversation,
+        "level_set_by": selectors.level_set_by(conversation),
+    }
+
+    html = render_to_string("triage/_panel.html", context)
+
+    assert "4 · Guidance" in html  # what triage read
+    assert "The conversation is at" in html and "3 · Defect" in html
+    assert f"{agent.display_name} set it" in html

@@ -159,3 +159,29 @@ def test_a_cached_signature_of_another_conversation_is_not_used():
     inbound("Unable to sign in to my account")
     assert selectors.latest_decision(inbound("I can't login to my account").conversation).burst_size == 3
     recent_signatures.clear()
+
+
+def test_one_shared_word_is_not_a_burst():
+    """Short replies share little but a word ("works now, thanks"): that is not many customers with one problem."""
+    for text in ("Thank you, it works.", "yes it works now"):
+        inbound(text)
+    decision = selectors.latest_decision(inbound("ok, works! thanks").conversation)
+    assert decision.burst_size == 1
+
+
+def test_a_message_read_after_the_fact_counts_only_earlier_messages_in_its_burst():
+    """Replaying history (the demo desk): messages that arrived later are not part of an earlier message's burst."""
+    from unstuck.triage.services.inbound import triage_inbound
+
+    for text in ("I can't log in to my account", "Unable to sign in to my account"):
+        inbound(text)
+    earlier = timezone.now() - timezone.timedelta(minutes=20)
+    message = inbound("I can't login to my account, help")
+    TriageDecision.objects.filter(message=message).delete()
+
+    triage_inbound(message, now=earlier)
+
+    decision = TriageDecision.objects.get(message=message)
+    assert decision.burst_size == 1
+    assert decision.created_at == earlier
+    assert Event.objects.filter(conversation=message.conversation, kind="triage.auto", created_at=earlier).exists()

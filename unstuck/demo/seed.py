@@ -1,7 +1,7 @@
 """Build the Fernhill demo desk from desk.json: agents, customers and 200 conversations with history.
 
 Seeding writes history in the past, which no service allows (services stamp "now"), so rows are built
-directly here and then passed through the same clock, counting and indexing code the services use.
+directly here and then passed through the same clock, counting, triage and indexing code the services use.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from unstuck.conversations.models import (
     Status,
 )
 from unstuck.conversations.services.common import recount
+from unstuck.conversations.services.events import record_event
 from unstuck.customers.identities import normalize_identity
 from unstuck.customers.models import Customer, Identity
 from unstuck.customers.services import index_customer
@@ -43,9 +44,13 @@ from unstuck.momentum.models import (
     SideMessage,
 )
 from unstuck.search import engine
+from unstuck.triage.models import ModelKind
+from unstuck.triage.services.inbound import triage_inbound
+from unstuck.triage.services.learning import retrain_after_commit, store_label
 
 DESK_FILE = Path(__file__).with_name("desk.json")
 DEMO_PASSWORD = "unstuck-demo"
+CORRECTION_EVENTS = {"level": "level.changed", "category": "category.changed", "temperature": "temperature.changed"}
 
 
 @dataclass
@@ -92,6 +97,8 @@ def seed_demo(desk: dict[str, Any] | None = None) -> list[DemoLogin]:
         )
         by_subject[conversation.subject] = conversation
     _momentum(by_subject, agents, teams, now)
+    for kind in (ModelKind.HIERARCHY, ModelKind.CATEGORY):
+        retrain_after_commit(kind)  # the agents' corrections above are labels: the worker learns from them
     from unstuck.helpcenter.loader import load_demo_articles
 
     load_demo_articles()
@@ -216,37 +223,45 @@ def _conversation(
     messages = spec["messages"]
     started = now - timedelta(minutes=messages[0]["minutes_ago"] * scale)
     owner = agents.get(spec.get("owner") or "")
+    # Level, category, temperature and the customer's urgency are left to triage, which reads each customer
+    # message below as it would have on arrival; the desk's own judgement then comes in as agents' corrections.
     conversation = Conversation.objects.create(
         subject=spec["subject"],
         customer=customers[spec["customer"]],
         channel=spec["channel"],
         status=spec["status"],
-        level=spec["level"],
-        category=categories.get(spec.get("category") or ""),
         owner=owner,
         next_step=spec.get("next_step") or "",
-        temperature=spec.get("temperature", "calm"),
-        temperature_trend="rising" if spec.get("temperature") == "hot" else "steady",
-        perceived_urgency=spec.get("perceived_urgency"),
         created_at=started,
     )
     rows = []
     for m in messages:
         kind = {"customer": MessageKind.INBOUND, "reply": MessageKind.OUTBOUND, "note": MessageKind.NOTE}[m["kind"]]
         author = agents.get(m.get("author") or "") if kind != MessageKind.INBOUND else None
-        rows.append(
-            Message(
-                conversation=conversation,
-                kind=kind,
-                channel=spec["channel"],
-                author_agent=author or (owner if kind != MessageKind.INBOUND else None),
-                author_customer=conversation.customer if kind == MessageKind.INBOUND else None,
-                text=m["text"],
-                delivery_status=DeliveryStatus.SENT if kind == MessageKind.OUTBOUND else "",
-                created_at=now - timedelta(minutes=m["minutes_ago"] * scale),
-            )
+        message = Message.objects.create(
+            conversation=conversation,
+            kind=kind,
+            channel=spec["channel"],
+            author_agent=author or (owner if kind != MessageKind.INBOUND else None),
+            author_customer=conversation.customer if kind == MessageKind.INBOUND else None,
+            text=m["text"],
+            delivery_status=DeliveryStatus.SENT if kind == MessageKind.OUTBOUND else "",
+            created_at=now - timedelta(minutes=m["minutes_ago"] * scale),
         )
-    Message.objects.bulk_create(rows)
+        rows.append(message)
+        if kind == MessageKind.INBOUND:
+            recount(conversation)  # the conversation as it stood when this message arrived
+            triage_inbound(message, new_conversation=len(rows) == 1, now=message.created_at)
+    _agents_triage(
+        conversation,
+        {
+            "level": spec["level"],
+            "category": categories.get(spec.get("category") or ""),
+            "temperature": spec.get("temperature", "calm"),
+        },
+        agent=owner or next(a for a in agents.values() if a.role in (Role.LEAD, Role.ADMIN)),
+        at=min(started + timedelta(minutes=3), now),
+    )
     recount(conversation)
     if conversation.status == Status.SOLVED:
         conversation.solved_at = conversation.last_message_at
@@ -261,6 +276,27 @@ def _conversation(
         [(m.pk, "Internal note" if m.kind == MessageKind.NOTE else "", m.text, conversation.pk) for m in rows],
     )
     return conversation
+
+
+def _agents_triage(conversation: Conversation, judged: dict[str, Any], *, agent: Agent, at: Any) -> None:
+    """Where the desk judged a field differently from triage, an agent corrected it on first reading, as in the
+    workspace. Each correction is an event and a label, as services.fields records them; the retraining they
+    call for is asked for once, after seeding (seed_demo), rather than once per label."""
+    for field, value in judged.items():
+        before = getattr(conversation, field)
+        if value is None or before == value:
+            continue
+        setattr(conversation, field, value)
+        name = lambda v: v.name if isinstance(v, Category) else v  # noqa: E731
+        record_event(
+            kind=CORRECTION_EVENTS[field],
+            actor=agent,
+            conversation=conversation,
+            before={field: name(before)},
+            after={field: name(value)},
+            at=at,
+        )
+        store_label(conversation=conversation, field=field, before=before, after=value, actor=agent)
 
 
 def _fresh_scale(spec: dict[str, Any]) -> float:

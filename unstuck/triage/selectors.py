@@ -6,13 +6,25 @@ from collections.abc import Iterable
 
 from django.db.models import Max
 
-from unstuck.conversations.models import Conversation
+from unstuck.accounts.models import Agent
+from unstuck.conversations.models import Conversation, Event
 
 from .models import ModelKind, TriageDecision, TriageLabel, TriageModel
 
 
 def latest_decision(conversation: Conversation) -> TriageDecision | None:
     return TriageDecision.objects.select_related("category").filter(conversation=conversation).order_by("-id").first()
+
+
+def level_set_by(conversation: Conversation) -> Agent | None:
+    """The person whose change of level stands, if one did: the panel says why the level differs from triage's."""
+    event = (
+        Event.objects.select_related("actor__user")
+        .filter(conversation=conversation, kind="level.changed", actor__isnull=False)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return event.actor if event is not None else None
 
 
 def latest_decisions(conversation_ids: Iterable[int]) -> dict[int, TriageDecision]:

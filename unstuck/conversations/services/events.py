@@ -1,4 +1,7 @@
+from datetime import datetime
 from typing import Any
+
+from django.utils import timezone
 
 from unstuck.accounts.models import Agent
 from unstuck.customers.models import Customer
@@ -14,8 +17,9 @@ def record_event(
     customer: Customer | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> Event:
-    """Write one audit row; every service that changes something calls this."""
+    """Write one audit row; every service that changes something calls this. `at`: when it happened, if not now."""
     # The id is enough: reading conversation.customer here cost a query per event on a re-read conversation.
     customer_id = customer.pk if customer is not None else conversation.customer_id if conversation else None
     return Event.objects.create(
@@ -25,4 +29,5 @@ def record_event(
         customer_id=customer_id,
         before=before or {},
         after=after or {},
+        created_at=at or timezone.now(),
     )

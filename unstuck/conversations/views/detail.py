@@ -11,7 +11,7 @@ from unstuck.core.errors import DomainError
 from unstuck.core.htmx import render_page, toast
 from unstuck.momentum import selectors as momentum_selectors
 from unstuck.momentum.services.promises import resolve_promise
-from unstuck.triage.selectors import latest_decision
+from unstuck.triage.selectors import latest_decision, level_set_by
 
 from .. import policy, selectors, services
 from ..forms import MergeForm, NextStepForm, OwnerForm, ReplyForm, StatusForm, TriageForm
@@ -47,6 +47,7 @@ def detail_context(request: HttpRequest, conversation: Conversation, **extra: ob
         "cadence": policy.cadence_label(conversation.level),
         "momentum": momentum_selectors.conversation_momentum(conversation, agent),
         "triage_decision": latest_decision(conversation),
+        "level_set_by": level_set_by(conversation),
         "stamp": live_stamp(conversation),
         "statuses": Status.choices,
         "reply_form": extra.pop("reply_form", None) or ReplyForm(initial={"kind": "reply"}),

@@ -7,7 +7,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 BURST_WINDOW = timedelta(minutes=30)
 BURST_MIN = 3  # this message and two similar ones from other conversations
 BURST_SIMILARITY = 0.45
+# One shared word is not the same problem: short replies ("works now, thanks") share "work" and little else.
+BURST_MIN_SHARED = 2
 BURST_SCAN_LIMIT = 400
 CATEGORY_MIN_CONFIDENCE = 0.35
 FAILURE_LEVELS = (1, 3)
@@ -41,18 +43,26 @@ class Burst:
     topics: list[str]
 
 
-def triage_inbound(message: Message, *, new_conversation: bool = False, read_ahead: TextReading | None = None) -> None:
+def triage_inbound(
+    message: Message,
+    *,
+    new_conversation: bool = False,
+    read_ahead: TextReading | None = None,
+    now: datetime | None = None,
+) -> None:
     """Called inside receive_message's transaction; a failure here is logged and never reaches the caller.
 
     `new_conversation`: the message just opened its conversation, so there is no earlier decision and no
     person has set anything yet (two queries saved on most mail). `read_ahead`: the text already read in a
-    worker process (engine.reading), used when it was read by the model now in force.
+    worker process (engine.reading), used when it was read by the model now in force. `now`: when the message
+    arrived, for a history replayed after the fact (the demo desk): the decision, its event and the burst
+    window are dated by it.
     """
     if message.kind != MessageKind.INBOUND:
         return
     try:
         with transaction.atomic():  # a savepoint: a failed triage leaves the received message intact
-            _triage(message, new_conversation=new_conversation, read_ahead=read_ahead)
+            _triage(message, new_conversation=new_conversation, read_ahead=read_ahead, now=now or timezone.now())
     except Exception:
         logger.exception("triage.failed", extra={"message_id": message.pk})
 
@@ -119,8 +129,13 @@ def _recent_entries(conversation: Conversation, now) -> list[Entry]:  # type: ig
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, conversation_id FROM {TriageDecision._meta.db_table}"  # table name from the model
-            " WHERE created_at >= %s AND conversation_id <> %s ORDER BY id DESC LIMIT %s",
-            [connection.ops.adapt_datetimefield_value(now - BURST_WINDOW), conversation.pk, BURST_SCAN_LIMIT],
+            " WHERE created_at >= %s AND created_at <= %s AND conversation_id <> %s ORDER BY id DESC LIMIT %s",
+            [
+                connection.ops.adapt_datetimefield_value(now - BURST_WINDOW),
+                connection.ops.adapt_datetimefield_value(now),
+                conversation.pk,
+                BURST_SCAN_LIMIT,
+            ],
         )
         recent: list[tuple[int, int]] = cursor.fetchall()
     cached = recent_signatures.entries
@@ -161,7 +176,7 @@ def find_burst(text_signature: list[str], topics: list[str], *, conversation: Co
             continue
         score = overlap / (root * other_root)
         shared = failure_topics & other_topics
-        if score >= BURST_SIMILARITY or (shared and score >= 0.2):
+        if (score >= BURST_SIMILARITY and overlap >= BURST_MIN_SHARED) or (shared and score >= 0.2):
             similar.setdefault(conversation_id, set()).update(shared)
     shared_topics = sorted(set().union(*similar.values())) if similar else []
     return Burst(size=1 + len(similar), conversation_ids=sorted(similar), topics=shared_topics)
@@ -195,10 +210,11 @@ def _trend(previous_heat: float | None, heat: float) -> str:
     return Trend.STEADY
 
 
-def _triage(message: Message, *, new_conversation: bool, read_ahead: TextReading | None) -> TriageDecision:
+def _triage(
+    message: Message, *, new_conversation: bool, read_ahead: TextReading | None, now: datetime
+) -> TriageDecision:
     started = time.perf_counter()
     conversation = message.conversation
-    now = timezone.now()
     engine = store.serving_engine()
     hierarchy, categories = store.active_models(engine)
     if read_ahead is None or not read_ahead.fits(message.text, hierarchy, engine):
@@ -273,14 +289,16 @@ def _triage(message: Message, *, new_conversation: bool, read_ahead: TextReading
         engine=engine,
         created_at=now,
     )
-    decision.applied = _apply(conversation, decision, first=first, human=set() if new_conversation else None)
+    decision.applied = _apply(conversation, decision, first=first, human=set() if new_conversation else None, at=now)
     decision.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     decision.save()
     recent_signatures.add_on_commit({decision.pk: entry(conversation.pk, text_signature, topics)})
     return decision
 
 
-def _apply(conversation: Conversation, decision: TriageDecision, *, first: bool, human: set[str] | None) -> list[str]:
+def _apply(
+    conversation: Conversation, decision: TriageDecision, *, first: bool, human: set[str] | None, at: datetime
+) -> list[str]:
     """Set the fields triage owns: the level only from the first message, and never a field a person set."""
     human = human_fields(conversation) if human is None else human
     before: dict[str, object] = {}
@@ -315,6 +333,7 @@ def _apply(conversation: Conversation, decision: TriageDecision, *, first: bool,
             "summary": summary(decision),
             "model_version": decision.model_version,
         },
+        at=at,
     )
     return sorted(changes)
 

@@ -26,18 +26,29 @@ RETRAIN_EVERY = 20  # new labels of a kind before a background retrain
 CATEGORY_MIN_EXAMPLES = 5  # a category becomes predictable once it has this many labelled messages
 HIERARCHY_MIN_LABELS = 10
 DESK_LABEL_WEIGHT = 2.0  # a desk's own corrections count more than the generic starter set
+MODEL_KINDS = {"level": ModelKind.HIERARCHY, "category": ModelKind.CATEGORY}  # the model each label field trains
 
 
 def record_correction(*, conversation: Conversation, field: str, before: object, after: object, actor: Agent) -> None:
-    """Store an agent's change of a triage field as a label on the conversation's first customer message."""
+    """Store an agent's change of a triage field as a label, and retrain once enough labels have gathered."""
+    label = store_label(conversation=conversation, field=field, before=before, after=after, actor=actor)
+    kind = MODEL_KINDS.get(field)
+    if label is not None and kind is not None and retrain_due(kind, label):
+        retrain_after_commit(kind)
+
+
+def store_label(
+    *, conversation: Conversation, field: str, before: object, after: object, actor: Agent
+) -> TriageLabel | None:
+    """The label: the corrected value on the conversation's first customer message (what triage read)."""
     if field not in LABEL_FIELDS or after is None or before == after:
-        return
+        return None
     message = (
         Message.objects.filter(conversation=conversation, kind=MessageKind.INBOUND).order_by("created_at", "id").first()
     )
     if message is None:
-        return
-    label = TriageLabel.objects.create(
+        return None
+    return TriageLabel.objects.create(
         conversation=conversation,
         message=message,
         field=field,
@@ -46,11 +57,12 @@ def record_correction(*, conversation: Conversation, field: str, before: object,
         text=message.text,
         actor=actor,
     )
-    kind = {"level": ModelKind.HIERARCHY, "category": ModelKind.CATEGORY}.get(field)
-    if kind is not None and retrain_due(kind, label):
-        from ..tasks import retrain
 
-        transaction.on_commit(partial(retrain.enqueue, kind=kind))
+
+def retrain_after_commit(kind: str) -> None:
+    from ..tasks import retrain
+
+    transaction.on_commit(partial(retrain.enqueue, kind=kind))
 
 
 def _latest_per_conversation(field: str) -> list[TriageLabel]:

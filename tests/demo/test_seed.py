@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from unstuck.accounts.models import Agent
+from unstuck.conversations import policy
 from unstuck.conversations.models import Conversation, Event, Message, Status
 from unstuck.demo.seed import DEMO_PASSWORD, load_desk, seed_demo
 from unstuck.search import engine
@@ -78,8 +79,11 @@ def test_seeding_builds_history_in_the_past_with_running_clocks():
     charged = Conversation.objects.get(subject="Charged twice")
     assert timezone.now() - charged.created_at > timedelta(hours=9)
     assert (charged.message_count, charged.reply_count, charged.owner.user.username) == (2, 1, "maya")
-    # Last heard 9 hours ago on a 4-hour cadence: overdue.
+    # Last heard 9 hours ago on a 4-hour cadence: overdue, and stuck only since that update fell due (triage
+    # read the first message when no reply existed yet; that must not bank the whole history as stuck time).
     assert charged.is_overdue
+    assert charged.stuck_seconds == 0
+    assert policy.stuck_seconds_now(charged) == pytest.approx((timezone.now() - charged.due_at).total_seconds(), abs=5)
     assert Event.objects.filter(conversation=charged, kind="owner.assigned").exists()
     assert [h.group_id for h in engine.search("PayRail", kinds=["message"])] == [charged.pk, charged.pk]
 

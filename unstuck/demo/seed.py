@@ -263,6 +263,9 @@ def _conversation(
         at=min(started + timedelta(minutes=3), now),
     )
     recount(conversation)
+    # Triage saved the clocks as of today on the half-built conversation; they start afresh on the whole history.
+    conversation.due_at, conversation.stuck_counted_until = None, None
+    conversation.stuck_seconds, conversation.felt_stuck = 0, False
     if conversation.status == Status.SOLVED:
         conversation.solved_at = conversation.last_message_at
     if conversation.status == Status.CLOSED:

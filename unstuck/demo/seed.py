@@ -28,7 +28,7 @@ from unstuck.conversations.models import (
     Status,
 )
 from unstuck.conversations.services.common import recount
-from unstuck.conversations.services.events import record_event
+from unstuck.conversations.services.events import fields_for_event, record_event
 from unstuck.customers.identities import normalize_identity
 from unstuck.customers.models import Customer, Identity
 from unstuck.customers.services import index_customer
@@ -290,13 +290,12 @@ def _agents_triage(conversation: Conversation, judged: dict[str, Any], *, agent:
         if value is None or before == value:
             continue
         setattr(conversation, field, value)
-        name = lambda v: v.name if isinstance(v, Category) else v  # noqa: E731
         record_event(
             kind=CORRECTION_EVENTS[field],
             actor=agent,
             conversation=conversation,
-            before={field: name(before)},
-            after={field: name(value)},
+            before=fields_for_event({field: before}),
+            after=fields_for_event({field: value}),
             at=at,
         )
         store_label(conversation=conversation, field=field, before=before, after=value, actor=agent)

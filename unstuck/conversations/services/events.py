@@ -6,7 +6,12 @@ from django.utils import timezone
 from unstuck.accounts.models import Agent
 from unstuck.customers.models import Customer
 
-from ..models import Conversation, Event
+from ..models import Category, Conversation, Event
+
+
+def fields_for_event(values: dict[str, Any]) -> dict[str, Any]:
+    """Field values as an event keeps them: a category by its name, which reads in the timeline and survives it."""
+    return {k: v.name if isinstance(v, Category) else v for k, v in values.items()}
 
 
 def record_event(

@@ -14,7 +14,7 @@ from unstuck.triage import services as triage_services
 from .. import policy
 from ..models import Category, Conversation, Handoff, Level, NextStepBy, Status, Temperature
 from .common import lock, require_owner_or_lead, save_with_clocks
-from .events import record_event
+from .events import fields_for_event, record_event
 
 NEEDS_OWNER = {Status.OPEN, Status.WAITING_CUSTOMER, Status.WAITING_THIRD_PARTY, Status.SOLVED}
 NEEDS_NEXT_STEP = {Status.WAITING_CUSTOMER, Status.WAITING_THIRD_PARTY}
@@ -139,13 +139,12 @@ def _set_field(conversation: Conversation, *, field: str, value: object, actor: 
         return conversation
     setattr(conversation, field, value)
     save_with_clocks(conversation, field)
-    label = lambda v: v.name if isinstance(v, Category) else v  # noqa: E731
     record_event(
         kind=kind,
         actor=actor,
         conversation=conversation,
-        before={field: label(before)},
-        after={field: label(value)},
+        before=fields_for_event({field: before}),
+        after=fields_for_event({field: value}),
     )
     triage_services.record_correction(conversation=conversation, field=field, before=before, after=value, actor=actor)
     return conversation

@@ -20,7 +20,7 @@ from unstuck.triage.engine.reading import TextReading
 from .. import policy
 from ..models import Attachment, Category, Channel, Conversation, Message, MessageKind, Status
 from .common import index_conversation, index_message, save_with_clocks
-from .events import record_event
+from .events import fields_for_event, record_event
 
 REOPENING_STATUSES = (Status.WAITING_CUSTOMER, Status.SOLVED)
 
@@ -206,7 +206,7 @@ def open_conversation(
             kind="triage.set",
             actor=actor,
             conversation=conversation,
-            after={k: (v.name if isinstance(v, Category) else v) for k, v in changes.items()},
+            after=fields_for_event(changes),
         )
     if conversation.owner_id is None:
         from unstuck.momentum.services.assignment import auto_assign

@@ -34,6 +34,7 @@ def detail_context(request: HttpRequest, conversation: Conversation, **extra: ob
         key=lambda item: (item[1], item[0] == "message"),
     )
     agents = list(list_agents())
+    decision = latest_decision(conversation)
     context = {
         "conversation": conversation,
         "items": items,
@@ -46,8 +47,9 @@ def detail_context(request: HttpRequest, conversation: Conversation, **extra: ob
         "presences": selectors.list_present_agents(conversation, exclude=agent),
         "cadence": policy.cadence_label(conversation.level),
         "momentum": momentum_selectors.conversation_momentum(conversation, agent),
-        "triage_decision": latest_decision(conversation),
-        "level_set_by": level_set_by(conversation),
+        "triage_decision": decision,
+        # Asked only when the panel has something to explain: the level differs from triage's latest reading.
+        "level_set_by": level_set_by(conversation) if decision and decision.level != conversation.level else None,
         "stamp": live_stamp(conversation),
         "statuses": Status.choices,
         "reply_form": extra.pop("reply_form", None) or ReplyForm(initial={"kind": "reply"}),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from unstuck.conversations.models import Category, Conversation, Event, Message, MessageKind, Trend
 from unstuck.conversations.services.common import save_with_clocks
-from unstuck.conversations.services.events import record_event
+from unstuck.conversations.services.events import fields_for_event, record_event
 
 from .. import store
 from ..engine.hierarchy import Reading
@@ -322,14 +322,13 @@ def _apply(
         setattr(conversation, field, value)
     if changes:
         save_with_clocks(conversation, *changes)
-    label = lambda v: v.name if isinstance(v, Category) else v  # noqa: E731
     record_event(
         kind="triage.auto",
         actor=None,
         conversation=conversation,
-        before={k: label(v) for k, v in before.items()},
+        before=fields_for_event(before),
         after={
-            **{k: label(v) for k, v in changes.items()},
+            **fields_for_event(changes),
             "summary": summary(decision),
             "model_version": decision.model_version,
         },
